@@ -1,0 +1,166 @@
+package dev.tether.core;
+
+import dev.tether.core.backend.BackendConnector;
+import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.config.ListenerConfig;
+import dev.tether.core.config.ProxyConfig;
+import dev.tether.core.frontend.FrontendHandler;
+import dev.tether.core.frontend.FrontendInitializer;
+import dev.tether.core.frontend.ListenerContext;
+import dev.tether.core.log.ExchangeListener;
+import dev.tether.routing.Router;
+import dev.tether.routing.RoutingTable;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the event loops, binds the listeners and stops gracefully.
+ *
+ * <p>{@link #start()} and {@link #stop()} block and must be called from a plain thread (main, a test, a signal
+ * handler), never from an event loop.
+ */
+public final class ProxyServer {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyConfig config;
+    private final ExchangeListener events;
+    private final Transport transport;
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private final TableHolder tables;
+    private final InFlightCounters inFlight = new InFlightCounters();
+    private final BackendConnector connector;
+    private final Router router;
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+
+    public ProxyServer(ProxyConfig config, ExchangeListener events) {
+        this.config = config;
+        this.events = events;
+        this.transport = Transport.best();
+        this.acceptGroup = transport.newGroup(1, "tether-accept");
+        this.ioGroup = transport.newGroup(config.eventLoopThreads(), "tether-io");
+        this.tables = new TableHolder(RoutingTable.compile(config.routing()));
+        this.connector = new BackendConnector(transport, events);
+        this.router = new Router(inFlight);
+    }
+
+    public ProxyServer(ProxyConfig config) {
+        this(config, ExchangeListener.NONE);
+    }
+
+    /** Binds every listener; throws if one cannot be bound (the others are closed again). */
+    public ProxyServer start() throws InterruptedException {
+        try {
+            for (ListenerConfig l : config.listeners()) {
+                listeners.put(l.name(), bind(l));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            stop(Duration.ZERO);
+            throw e;
+        }
+        log.info("Tether started: {} transport, {} I/O threads, listeners {}", transport,
+                config.eventLoopThreads() > 0 ? config.eventLoopThreads() : Runtime.getRuntime().availableProcessors(),
+                listeners.values().stream().map(Channel::localAddress).toList());
+        return this;
+    }
+
+    private Channel bind(ListenerConfig l) throws InterruptedException {
+        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, "http");
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new FrontendInitializer(context, clients));
+        return b.bind(l.address(), l.port()).sync().channel();
+    }
+
+    /** The address a listener is bound to (its real port when configured with port 0). */
+    public InetSocketAddress address(String listenerName) {
+        Channel ch = listeners.get(listenerName);
+        if (ch == null) {
+            throw new IllegalArgumentException("no listener named " + listenerName + " (known: " + listeners.keySet() + ")");
+        }
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** The port of the first listener. */
+    public int port() {
+        return address(listeners.keySet().iterator().next()).getPort();
+    }
+
+    public TableHolder tables() {
+        return tables;
+    }
+
+    public InFlightCounters inFlight() {
+        return inFlight;
+    }
+
+    public BackendConnector connector() {
+        return connector;
+    }
+
+    public EventLoopGroup ioGroup() {
+        return ioGroup;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Stops with the configured drain timeout. */
+    public void stop() {
+        stop(config.drainTimeout());
+    }
+
+    /**
+     * Stops accepting, lets exchanges in progress finish for up to {@code drain}, then closes what is left and
+     * shuts the event loops down.
+     */
+    public void stop(Duration drain) {
+        List<Channel> bound = new ArrayList<>(listeners.values());
+        listeners.clear();
+        for (Channel ch : bound) {
+            ch.close().awaitUninterruptibly();
+        }
+        // Idle connections close now; busy ones after their current exchange.
+        for (Channel ch : clients) {
+            ch.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN);
+        }
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (!clients.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!clients.isEmpty()) {
+            log.warn("drain timeout {} ran out: closing {} client connections", drain, clients.size());
+            clients.close().awaitUninterruptibly();
+        }
+        acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        log.info("Tether stopped");
+    }
+}

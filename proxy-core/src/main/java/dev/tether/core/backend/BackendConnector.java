@@ -1,0 +1,135 @@
+package dev.tether.core.backend;
+
+import dev.tether.core.Transport;
+import dev.tether.core.config.BackendTimeouts;
+import dev.tether.core.log.ExchangeListener;
+import dev.tether.routing.model.Server;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Gives an exchange a connection to a server on the exchange's own event loop: an idle pooled one when there is
+ * one, else a new one with the backend's connect timeout.
+ *
+ * <p>Pools are per event loop (a {@link FastThreadLocal}), so a connection never crosses threads and the pool
+ * needs no locks. A pooled connection is closed after {@code pool.idle-timeout}, which should stay below the
+ * servers' own keep-alive timeout so Tether, not the server, closes idle connections.
+ */
+public final class BackendConnector {
+
+    public static final String CODEC = "http-client-codec";
+    public static final String HANDLER = "backend-handler";
+
+    private final Transport transport;
+    private final ExchangeListener events;
+    private final AtomicInteger idle = new AtomicInteger();
+    private final FastThreadLocal<Map<String, ArrayDeque<BackendConnection>>> pools = new FastThreadLocal<>() {
+        @Override
+        protected Map<String, ArrayDeque<BackendConnection>> initialValue() {
+            return new HashMap<>();
+        }
+    };
+
+    public BackendConnector(Transport transport, ExchangeListener events) {
+        this.transport = transport;
+        this.events = events;
+    }
+
+    /** Pooled idle connections over all event loops. */
+    public int idleConnections() {
+        return idle.get();
+    }
+
+    /** An idle usable connection to {@code server} from this loop's pool, or {@code null}. Call on {@code loop}. */
+    public BackendConnection pooled(Server server, EventLoop loop, BackendTimeouts timeouts) {
+        ArrayDeque<BackendConnection> idleConnections = pools.get().get(server.id());
+        if (idleConnections == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        BackendConnection c;
+        while ((c = idleConnections.pollLast()) != null) {
+            idle.decrementAndGet();
+            if (c.isUsable() && now - c.idleSinceNanos < timeouts.poolIdle().toNanos()) {
+                return c;
+            }
+            c.channel().close();
+        }
+        return null;
+    }
+
+    /** Opens a new connection; the future fails with the connect error or timeout. Call on {@code loop}. */
+    public Future<BackendConnection> connect(Server server, EventLoop loop, BackendTimeouts timeouts) {
+        Promise<BackendConnection> promise = loop.newPromise();
+        BackendHandler handler = new BackendHandler();
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(CODEC, new HttpClientCodec(8192, 64 * 1024, 16 * 1024));
+                        ch.pipeline().addLast(HANDLER, handler);
+                    }
+                });
+        ChannelFuture f = b.connect(server.host(), server.port());
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                Channel ch = f.channel();
+                BackendConnection c = new BackendConnection(ch, server, handler);
+                handler.connection(c);
+                events.serverConnectionOpened(server.id());
+                ch.closeFuture().addListener(closed -> events.serverConnectionClosed(server.id()));
+                promise.setSuccess(c);
+            } else {
+                promise.setFailure(done.cause());
+            }
+        });
+        return promise;
+    }
+
+    /**
+     * Returns a connection whose last exchange completed cleanly to this loop's pool, or closes it when the pool is
+     * full. Call on the connection's event loop.
+     */
+    public void release(BackendConnection c, BackendTimeouts timeouts) {
+        c.attach(null);
+        if (!c.isUsable() || timeouts.poolMaxIdle() == 0) {
+            c.channel().close();
+            return;
+        }
+        ArrayDeque<BackendConnection> idleConnections = pools.get().computeIfAbsent(c.serverId(), id -> new ArrayDeque<>());
+        if (idleConnections.size() >= timeouts.poolMaxIdle()) {
+            c.channel().close();
+            return;
+        }
+        long stamp = System.nanoTime();
+        c.idleSinceNanos = stamp;
+        idleConnections.addLast(c);
+        idle.incrementAndGet();
+        // Reading while idle lets the handler see a server's FIN (or unexpected bytes) and close at once.
+        c.channel().read();
+        c.channel().eventLoop().schedule(() -> {
+            if (c.idleSinceNanos == stamp && idleConnections.remove(c)) {
+                idle.decrementAndGet();
+                c.channel().close();
+            }
+        }, timeouts.poolIdle().toNanos(), TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tether.core.frontend;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Sits before the HTTP decoder and tells the {@link FrontendHandler} that bytes arrived, so the whole-head
+ * deadline can start at the first byte of a request and the body timeout measures real inactivity.
+ */
+final class ClientReadTracker extends ChannelInboundHandlerAdapter {
+
+    private final FrontendHandler frontend;
+
+    ClientReadTracker(FrontendHandler frontend) {
+        this.frontend = frontend;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        frontend.onClientBytes();
+        ctx.fireChannelRead(msg);
+    }
+}

@@ -1,0 +1,864 @@
+package dev.tether.core.frontend;
+
+import dev.tether.core.backend.BackendConnection;
+import dev.tether.core.backend.BackendListener;
+import dev.tether.core.config.BackendTimeouts;
+import dev.tether.core.http.ErrorResponses;
+import dev.tether.core.http.HeaderRewriter;
+import dev.tether.core.log.ExchangeRecord;
+import dev.tether.core.log.TerminationState;
+import dev.tether.routing.CookieAction;
+import dev.tether.routing.RouteDecision;
+import dev.tether.routing.RoutingTable;
+import dev.tether.routing.config.BackendConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: reads requests, asks the router, forwards each to a server connection on the same
+ * event loop, and relays the response back, one exchange at a time (pipelined requests wait their turn).
+ *
+ * <pre>
+ *  client --read--> [HttpServerCodec] --> FrontendHandler --write--> [HttpClientCodec] --> server
+ *         <-write--                   <--  (BackendListener) <--read--
+ *
+ *  Backpressure: AUTO_READ is off on both channels.
+ *   - the client is read only while the request body is still coming and the server channel is writable;
+ *   - the server is read only while the client channel is writable.
+ *  So at most one read batch plus the write-buffer high-water mark is ever held per direction.
+ * </pre>
+ *
+ * <p>Each phase has one timer: idle keep-alive, request head (whole-head deadline), request body (client
+ * inactivity), waiting for the server (server timeout), and a slow-reading client. A request either reaches
+ * exactly one server or the client gets a definite status (400, 408, 413, 414, 431, 502, 503, 504); once a
+ * response has started, a failure aborts the client connection so a cut transfer never looks complete.
+ */
+public final class FrontendHandler extends ChannelInboundHandlerAdapter implements BackendListener {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    /** Fired on a client pipeline when the proxy stops: close when idle, or after the current exchange. */
+    public static final Object DRAIN = new Object();
+
+    private enum Phase {
+        NONE,
+        IDLE,
+        REQUEST_HEAD,
+        REQUEST_BODY,
+        SERVER,
+        CLIENT_WRITE
+    }
+
+    private final ListenerContext context;
+    private ChannelHandlerContext ctx;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+    private boolean closing;
+    private boolean firstRequest = true;
+
+    private Phase phase = Phase.NONE;
+    private long timeoutNanos;
+    private long deadlineNanos;
+    private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+
+    // The exchange in progress; request == null when idle.
+    private HttpRequest request;
+    private String method;
+    private String uri;
+    private HttpVersion clientVersion;
+    private boolean clientKeepAlive;
+    private boolean headRequest;
+    private boolean requestHasBody;
+    private long startNanos;
+    private long startMillis;
+    private RoutingTable table;
+    private NettyRequestView view;
+    private RouteDecision.Forward decision;
+    private BackendTimeouts timeouts;
+    private final ArrayDeque<HttpContent> body = new ArrayDeque<>();
+    private boolean requestComplete;
+    private boolean requestSent;
+    private boolean requestBytesWritten;
+    private long bytesIn;
+    private BackendConnection backend;
+    private boolean connecting;
+    private int attempts;
+    private Set<String> avoid;
+    private AtomicInteger inFlight;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean skipInformational;
+    private boolean backendReusable;
+    private boolean closeClient;
+    private boolean cookieSet;
+    private int status = -1;
+    private long bytesOut;
+    private long connectStartNanos;
+    private long connectNanos = -1;
+    private long responseNanos = -1;
+    private String reason;
+    private TerminationState termination = TerminationState.NORMAL;
+
+    public FrontendHandler(ListenerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.events().clientConnectionOpened(context.listener().name());
+        arm(Phase.IDLE, context.listener().httpRequestTimeout());
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        context.events().clientConnectionClosed(context.listener().name());
+        cancelTimer();
+        if (request != null) {
+            TerminationState t = responseStarted ? TerminationState.CLIENT_ABORT_DATA : TerminationState.CLIENT_ABORT_REQUEST;
+            abortExchange(t);
+        }
+        releasePending();
+    }
+
+    /** Called by {@link ClientReadTracker} for every read from the socket, before decoding. */
+    void onClientBytes() {
+        if (phase == Phase.IDLE && request == null) {
+            // First byte of a new request: the whole head must now arrive within http-request-timeout.
+            arm(Phase.REQUEST_HEAD, context.listener().httpRequestTimeout());
+        } else if (phase == Phase.REQUEST_BODY) {
+            touch();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!pending.isEmpty()) {
+            pending.add(msg);
+        } else {
+            dispatch(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (request != null) {
+            if (!(msg instanceof HttpRequest) && msg instanceof HttpContent content && !requestComplete) {
+                onRequestContent(content);
+            } else {
+                pending.add(msg);
+            }
+        } else if (msg instanceof HttpRequest head) {
+            startExchange(head);
+        } else {
+            // Body of a request that was already answered and whose connection is closing.
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (backend != null) {
+            backend.channel().flush();
+        }
+        readClientIfWanted();
+    }
+
+    private void readClientIfWanted() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (request == null) {
+            if (pending.isEmpty() && !closing) {
+                ctx.read();
+            }
+        } else if (!requestComplete && backend != null && !connecting && backend.channel().isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (request != null && backend != null && responseStarted && !responseDone) {
+            if (ctx.channel().isWritable()) {
+                if (phase == Phase.CLIENT_WRITE) {
+                    arm(Phase.SERVER, timeouts.server());
+                }
+                backend.channel().read();
+            } else {
+                arm(Phase.CLIENT_WRITE, context.listener().clientTimeout());
+            }
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            closing = true;
+            if (request == null) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("[{}] client connection error: {}", ctx.channel().id(), cause.toString());
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- request side
+
+    private void startExchange(HttpRequest head) {
+        request = head;
+        method = head.method().name();
+        uri = head.uri();
+        clientVersion = head.protocolVersion();
+        clientKeepAlive = HttpUtil.isKeepAlive(head) && !closing;
+        headRequest = HttpMethod.HEAD.equals(head.method());
+        startNanos = System.nanoTime();
+        startMillis = System.currentTimeMillis();
+        requestComplete = false;
+        firstRequest = false;
+
+        DecoderResult result = head.decoderResult();
+        if (result.isFailure()) {
+            Throwable cause = result.cause();
+            int code = cause instanceof TooLongHttpLineException ? 414
+                    : cause instanceof TooLongHttpHeaderException ? 431
+                    : cause instanceof TooLongFrameException ? 400 : 400;
+            requestComplete = true;
+            if (head instanceof HttpContent c) {
+                c.release();
+            }
+            respondLocally(code, "the request could not be read: " + cause.getMessage(), "BAD_REQUEST",
+                    TerminationState.PROXY_REJECT_REQUEST, true);
+            return;
+        }
+        HttpHeaders headers = head.headers();
+        if (clientVersion.equals(HttpVersion.HTTP_1_1) && !headers.contains(HttpHeaderNames.HOST)) {
+            respondLocally(400, "an HTTP/1.1 request needs a Host header", "BAD_REQUEST",
+                    TerminationState.PROXY_REJECT_REQUEST, true);
+            return;
+        }
+        boolean chunked = HttpUtil.isTransferEncodingChunked(head);
+        long contentLength = HttpUtil.getContentLength(head, -1L);
+        requestHasBody = chunked || contentLength > 0;
+        if (contentLength > context.listener().maxBodyBytes()) {
+            respondLocally(413, "the request body is larger than " + context.listener().maxBodyBytes() + " bytes",
+                    "BODY_TOO_LARGE", TerminationState.PROXY_REJECT_REQUEST, true);
+            return;
+        }
+        if (requestHasBody) {
+            arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
+        } else {
+            arm(Phase.NONE, null);
+        }
+
+        table = context.tables().get();
+        view = new NettyRequestView(head, clientAddress());
+        RouteDecision d = context.router().route(view, table);
+        if (d instanceof RouteDecision.Reject reject) {
+            respondLocally(reject.status(), reject.message(), reject.reason().name(),
+                    reject.status() == 503 ? TerminationState.SERVER_CONNECT : TerminationState.PROXY_LOCAL,
+                    requestHasBody);
+            return;
+        }
+        prepareForwardHead(head, chunked, contentLength);
+        decision = (RouteDecision.Forward) d;
+        timeouts = context.config().timeouts(decision.server().backend());
+        avoid = new HashSet<>();
+        attempts = 0;
+        connect(false);
+    }
+
+    /** Rewrites the head once for every attempt: hop-by-hop headers out, forwarding headers in, framing set. */
+    private void prepareForwardHead(HttpRequest head, boolean chunked, long contentLength) {
+        HttpHeaders headers = head.headers();
+        HeaderRewriter.removeHopByHop(headers);
+        headers.remove(HttpHeaderNames.EXPECT);
+        String client = clientAddress();
+        HeaderRewriter.setForwarded(headers, client == null ? "unknown" : client, context.proto(),
+                headers.get(HttpHeaderNames.HOST));
+        if (chunked) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        } else if (contentLength < 0) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        // Servers always get HTTP/1.1 so their connections can be pooled whatever the client speaks.
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private void onRequestContent(HttpContent content) {
+        bytesIn += content.content().readableBytes();
+        if (bytesIn > context.listener().maxBodyBytes()) {
+            content.release();
+            requestComplete = true;
+            if (responseStarted) {
+                abortExchange(TerminationState.PROXY_REJECT_REQUEST);
+                ctx.close();
+            } else {
+                closeBackend();
+                respondLocally(413, "the request body is larger than " + context.listener().maxBodyBytes() + " bytes",
+                        "BODY_TOO_LARGE", TerminationState.PROXY_REJECT_REQUEST, true);
+            }
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (decision == null) {
+            // Answered locally already; the body goes nowhere.
+            content.release();
+            maybeFinish();
+            return;
+        }
+        if (backend == null || connecting) {
+            body.add(content);
+            return;
+        }
+        writeToServer(content);
+        if (last) {
+            onRequestSent();
+        }
+    }
+
+    private void writeToServer(HttpContent content) {
+        requestBytesWritten = true;
+        backend.channel().write(content, backend.channel().voidPromise());
+    }
+
+    private void onRequestSent() {
+        requestSent = true;
+        backend.channel().flush();
+        if (!responseStarted) {
+            arm(Phase.SERVER, timeouts.server());
+        }
+    }
+
+    // ---------------------------------------------------------------- connecting and retrying
+
+    private void connect(boolean forceNew) {
+        attempts++;
+        connecting = true;
+        connectStartNanos = System.nanoTime();
+        var server = decision.server();
+        if (inFlight == null) {
+            inFlight = context.inFlight().counter(server.id());
+            inFlight.incrementAndGet();
+        }
+        BackendConnection pooled = forceNew ? null
+                : context.connector().pooled(server, ctx.channel().eventLoop(), timeouts);
+        if (pooled != null) {
+            onConnected(pooled);
+            return;
+        }
+        Future<BackendConnection> f = context.connector().connect(server, ctx.channel().eventLoop(), timeouts);
+        f.addListener(done -> {
+            if (request == null || !ctx.channel().isActive()) {
+                if (done.isSuccess()) {
+                    f.getNow().channel().close();
+                }
+                return;
+            }
+            if (done.isSuccess()) {
+                onConnected(f.getNow());
+            } else {
+                onConnectFailed(done.cause());
+            }
+        });
+    }
+
+    private void onConnected(BackendConnection connection) {
+        connecting = false;
+        connectNanos = System.nanoTime() - connectStartNanos;
+        backend = connection;
+        connection.attach(this);
+        requestBytesWritten = true;
+        connection.channel().write(request, connection.channel().voidPromise());
+        HttpContent c;
+        while ((c = body.poll()) != null) {
+            boolean last = c instanceof LastHttpContent;
+            writeToServer(c);
+            if (last) {
+                onRequestSent();
+            }
+        }
+        connection.channel().flush();
+        connection.channel().read();
+        readClientIfWanted();
+    }
+
+    /**
+     * A connection attempt failed; nothing of the request has reached a server, so retrying is always safe.
+     * As HAProxy does, retries go to the same server, except the last one, which goes to another server when the
+     * backend allows redispatch.
+     */
+    private void onConnectFailed(Throwable cause) {
+        connecting = false;
+        BackendConfig backendConfig = table.config().backend(decision.server().backend());
+        String failedId = decision.server().id();
+        log.debug("[{}] connect to {} failed: {}", ctx.channel().id(), failedId, cause.toString());
+        if (attempts <= backendConfig.retries()) {
+            boolean last = attempts == backendConfig.retries();
+            context.events().retried(failedId, "CONNECT", last && backendConfig.redispatch());
+            if (last && backendConfig.redispatch()) {
+                avoid.add(failedId);
+                RouteDecision next = context.router().reroute(view, table, decision, avoid);
+                if (next instanceof RouteDecision.Forward f) {
+                    switchServer(f);
+                }
+            }
+            connect(false);
+            return;
+        }
+        releaseBody();
+        respondLocally(502, "could not connect to server " + failedId, decision.reason().name(),
+                TerminationState.SERVER_CONNECT, !requestComplete);
+    }
+
+    private void switchServer(RouteDecision.Forward next) {
+        inFlight.decrementAndGet();
+        inFlight = null;
+        decision = next;
+        timeouts = context.config().timeouts(next.server().backend());
+    }
+
+    // ---------------------------------------------------------------- response side
+
+    @Override
+    public void onBackendMessage(BackendConnection connection, Object msg) {
+        if (connection != backend) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (phase == Phase.SERVER) {
+            touch();
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+            if (connection != backend) {
+                // The head was refused (502) and the connection dropped; nothing more goes to the client.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            if (skipInformational || !responseStarted) {
+                skipInformational = !(content instanceof LastHttpContent) && skipInformational;
+                content.release();
+                return;
+            }
+            bytesOut += content.content().readableBytes();
+            boolean last = content instanceof LastHttpContent;
+            ctx.write(content, ctx.voidPromise());
+            if (last) {
+                responseDone = true;
+                ctx.flush();
+                maybeFinish();
+            }
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+            closeBackend();
+            respondLocally(502, "the server sent an invalid response", "BAD_RESPONSE",
+                    TerminationState.SERVER_ABORT_HEADERS, !requestComplete);
+            return;
+        }
+        int code = response.status().code();
+        if (code < 200) {
+            // 100 Continue and other interim answers are not relayed; the client got its 100 from Tether.
+            skipInformational = true;
+            return;
+        }
+        responseStarted = true;
+        status = code;
+        responseNanos = System.nanoTime() - startNanos;
+        HttpHeaders headers = response.headers();
+        boolean serverKeepAlive = HttpUtil.isKeepAlive(response);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean hasLength = HttpUtil.isContentLengthSet(response);
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        backendReusable = serverKeepAlive && (hasLength || chunked || bodyless);
+        HeaderRewriter.removeHopByHop(headers);
+        if (!bodyless && !hasLength) {
+            if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                closeClient = true; // an HTTP/1.0 client learns the end of a length-less body from the close
+            }
+        } else if (chunked && headRequest) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (!clientKeepAlive || closing || !requestComplete) {
+            closeClient = true;
+        }
+        if (closeClient) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(clientVersion.equals(HttpVersion.HTTP_1_0) ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+        if (decision.cookieAction() instanceof CookieAction.Set set) {
+            headers.add(HttpHeaderNames.SET_COOKIE, set.setCookieValue());
+            if (set.nocache()) {
+                headers.set(HttpHeaderNames.CACHE_CONTROL, "private");
+            }
+            cookieSet = true;
+        }
+        ctx.write(response, ctx.voidPromise());
+        if (!ctx.channel().isWritable()) {
+            arm(Phase.CLIENT_WRITE, context.listener().clientTimeout());
+        } else if (phase != Phase.SERVER) {
+            arm(Phase.SERVER, timeouts.server());
+        }
+    }
+
+    @Override
+    public void onBackendReadComplete(BackendConnection connection) {
+        if (connection != backend) {
+            return;
+        }
+        ctx.flush();
+        if (!responseDone && ctx.channel().isWritable()) {
+            connection.channel().read();
+        }
+    }
+
+    @Override
+    public void onBackendClosed(BackendConnection connection) {
+        if (connection != backend || request == null) {
+            return;
+        }
+        backend = null;
+        if (responseDone) {
+            return;
+        }
+        if (!responseStarted) {
+            if (connection.reused() && !requestHasBody && isIdempotent() && attempts <= 3) {
+                // A pooled connection the server closed just as we reused it: nothing was processed, and the
+                // request is idempotent, so a fresh connection may carry it again.
+                log.debug("[{}] pooled connection to {} closed before answering; retrying on a new connection",
+                        ctx.channel().id(), connection.serverId());
+                connect(true);
+                return;
+            }
+            respondLocally(502, "the server closed the connection before answering", "SERVER_CLOSED",
+                    TerminationState.SERVER_ABORT_HEADERS, !requestComplete);
+        } else {
+            abortExchange(TerminationState.SERVER_ABORT_DATA);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void onBackendError(BackendConnection connection, Throwable cause) {
+        log.debug("[{}] server connection {} error: {}", ctx.channel().id(), connection.serverId(), cause.toString());
+        connection.channel().close();
+    }
+
+    @Override
+    public void onBackendWritabilityChanged(BackendConnection connection) {
+        if (connection == backend && connection.channel().isWritable()) {
+            readClientIfWanted();
+        }
+    }
+
+    // ---------------------------------------------------------------- finishing
+
+    /** Answers the current request from Tether itself. */
+    private void respondLocally(int code, String message, String why, TerminationState termination, boolean close) {
+        status = code;
+        reason = why;
+        responseStarted = true;
+        responseDone = true;
+        releaseBody();
+        closeClient |= close || !clientKeepAlive || closing;
+        var response = ErrorResponses.build(ctx.alloc(), code, message, closeClient);
+        response.setProtocolVersion(clientVersion != null && clientVersion.equals(HttpVersion.HTTP_1_0)
+                ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+        bytesOut = response.content().readableBytes();
+        if (headRequest) {
+            response.content().clear();
+        }
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        termination(termination);
+        if (closeClient) {
+            requestComplete = true;
+        }
+        maybeFinish();
+    }
+
+    private void termination(TerminationState t) {
+        termination = t;
+    }
+
+    private void maybeFinish() {
+        if (request == null || !responseDone || !requestComplete) {
+            return;
+        }
+        finishExchange();
+    }
+
+    private void finishExchange() {
+        emitRecord();
+        BackendConnection b = backend;
+        backend = null;
+        if (b != null) {
+            if (backendReusable && requestSent && termination == TerminationState.NORMAL) {
+                context.connector().release(b, timeouts);
+            } else {
+                b.attach(null);
+                b.channel().close();
+            }
+        }
+        boolean close = closeClient || closing;
+        resetExchange();
+        if (close) {
+            arm(Phase.NONE, null);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        arm(Phase.IDLE, context.listener().keepAliveTimeout());
+        while (request == null && !pending.isEmpty()) {
+            dispatch(pending.poll());
+            while (request != null && !requestComplete && !pending.isEmpty()
+                    && !(pending.peek() instanceof HttpRequest)) {
+                dispatch(pending.poll());
+            }
+        }
+        readClientIfWanted();
+    }
+
+    /** Ends the exchange after a failure that leaves no status to send (client gone, or response cut). */
+    private void abortExchange(TerminationState t) {
+        termination(t);
+        closeBackend();
+        releaseBody();
+        emitRecord();
+        resetExchange();
+        closing = true;
+    }
+
+    private void closeBackend() {
+        BackendConnection b = backend;
+        backend = null;
+        if (b != null) {
+            b.attach(null);
+            b.channel().close();
+        }
+    }
+
+    private void emitRecord() {
+        if (inFlight != null) {
+            inFlight.decrementAndGet();
+            inFlight = null;
+        }
+        InetSocketAddress remote = remote();
+        ExchangeRecord record = new ExchangeRecord(
+                context.listener().name(),
+                remote == null ? null : remote.getAddress().getHostAddress(),
+                remote == null ? 0 : remote.getPort(),
+                startMillis,
+                method,
+                uri,
+                decision == null ? null : decision.server().backend(),
+                decision == null ? null : decision.server().name(),
+                reason != null ? reason : decision == null ? null : decision.reason().name(),
+                decision == null ? "NONE" : decision.cookieStatus().name(),
+                cookieSet,
+                attempts,
+                status,
+                bytesIn,
+                bytesOut,
+                -1,
+                connectNanos,
+                responseNanos,
+                System.nanoTime() - startNanos,
+                termination,
+                false);
+        context.events().exchangeFinished(record);
+    }
+
+    private void resetExchange() {
+        request = null;
+        method = null;
+        uri = null;
+        view = null;
+        decision = null;
+        table = null;
+        timeouts = null;
+        requestComplete = false;
+        requestSent = false;
+        requestBytesWritten = false;
+        requestHasBody = false;
+        bytesIn = 0;
+        connecting = false;
+        attempts = 0;
+        avoid = null;
+        responseStarted = false;
+        responseDone = false;
+        skipInformational = false;
+        backendReusable = false;
+        closeClient = false;
+        cookieSet = false;
+        status = -1;
+        bytesOut = 0;
+        connectNanos = -1;
+        responseNanos = -1;
+        reason = null;
+        termination = TerminationState.NORMAL;
+    }
+
+    private void releaseBody() {
+        HttpContent c;
+        while ((c = body.poll()) != null) {
+            c.release();
+        }
+    }
+
+    private void releasePending() {
+        Object m;
+        while ((m = pending.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    private boolean isIdempotent() {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    private InetSocketAddress remote() {
+        SocketAddress a = ctx.channel().remoteAddress();
+        return a instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    private String clientAddress() {
+        InetSocketAddress r = remote();
+        return r == null || r.getAddress() == null ? null : r.getAddress().getHostAddress();
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Enters a phase with its own timeout; {@code Phase.NONE} stops timing. */
+    private void arm(Phase next, Duration timeout) {
+        phase = next;
+        if (next == Phase.NONE) {
+            return;
+        }
+        timeoutNanos = timeout.toNanos();
+        long now = System.nanoTime();
+        deadlineNanos = now + timeoutNanos;
+        if (timer == null || timerAtNanos - deadlineNanos > 0) {
+            cancelTimer();
+            schedule(now, timeoutNanos);
+        }
+    }
+
+    /** Activity in a phase whose timeout measures inactivity. */
+    private void touch() {
+        deadlineNanos = System.nanoTime() + timeoutNanos;
+    }
+
+    private void schedule(long now, long delayNanos) {
+        timerAtNanos = now + delayNanos;
+        timer = ctx.executor().schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (phase == Phase.NONE || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long left = deadlineNanos - now;
+        if (left > 0) {
+            schedule(now, left);
+            return;
+        }
+        Phase fired = phase;
+        phase = Phase.NONE;
+        switch (fired) {
+            case IDLE -> ctx.close();
+            case REQUEST_HEAD -> {
+                // The head is still incomplete, so no HttpRequest exists yet: answer 408 directly.
+                var response = ErrorResponses.build(ctx.alloc(), 408, "the request head did not arrive in time", true);
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+            case REQUEST_BODY -> {
+                if (!responseStarted) {
+                    closeBackend();
+                    respondLocally(408, "the request body stalled", "CLIENT_TIMEOUT",
+                            TerminationState.CLIENT_TIMEOUT_REQUEST, true);
+                } else {
+                    abortExchange(TerminationState.CLIENT_TIMEOUT_REQUEST);
+                    ctx.close();
+                }
+            }
+            case SERVER -> {
+                if (!responseStarted) {
+                    closeBackend();
+                    respondLocally(504, "the server did not answer in time", "SERVER_TIMEOUT",
+                            TerminationState.SERVER_TIMEOUT_HEADERS, !requestComplete);
+                } else {
+                    abortExchange(TerminationState.SERVER_ABORT_DATA);
+                    ctx.close();
+                }
+            }
+            case CLIENT_WRITE -> {
+                abortExchange(TerminationState.CLIENT_ABORT_DATA);
+                ctx.close();
+            }
+            default -> {}
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tether.core.frontend;
+
+import dev.tether.core.TableHolder;
+import dev.tether.core.backend.BackendConnector;
+import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.config.ListenerConfig;
+import dev.tether.core.config.ProxyConfig;
+import dev.tether.core.log.ExchangeListener;
+import dev.tether.routing.Router;
+
+/**
+ * What every client connection of one listener shares: its configuration and the proxy's services.
+ *
+ * @param listener this listener's settings
+ * @param config the whole configuration (backend timeouts)
+ * @param tables the current routing table
+ * @param router the routing engine
+ * @param connector backend connections and pools
+ * @param inFlight requests in progress per server
+ * @param events access log and metrics
+ * @param proto {@code http} or {@code https}, sent as X-Forwarded-Proto
+ */
+public record ListenerContext(
+        ListenerConfig listener,
+        ProxyConfig config,
+        TableHolder tables,
+        Router router,
+        BackendConnector connector,
+        InFlightCounters inFlight,
+        ExchangeListener events,
+        String proto) {}

@@ -1,0 +1,79 @@
+package dev.tether.core.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * Removes hop-by-hop headers (RFC 9110 section 7.6.1) and sets the {@code X-Forwarded-*} headers.
+ *
+ * <p>Framing is never passed through: {@code Transfer-Encoding} is removed here and the caller sets the framing
+ * it will actually use for the next hop, so a client's framing bytes never reach a server as they were.
+ */
+public final class HeaderRewriter {
+
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final AsciiString PROXY_AUTHENTICATE = AsciiString.cached("proxy-authenticate");
+    private static final AsciiString PROXY_AUTHORIZATION = AsciiString.cached("proxy-authorization");
+    public static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    public static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+
+    private HeaderRewriter() {}
+
+    /**
+     * Removes {@code Connection}, every header it names, and the fixed hop-by-hop set. The headers named by
+     * {@code Connection} go first, so {@code Connection: close, X-Forwarded-For} cannot remove a header the
+     * proxy sets afterwards.
+     */
+    public static void removeHopByHop(HttpHeaders headers) {
+        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
+            }
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+        headers.remove(KEEP_ALIVE);
+        headers.remove(PROXY_CONNECTION);
+        headers.remove(PROXY_AUTHENTICATE);
+        headers.remove(PROXY_AUTHORIZATION);
+        headers.remove(HttpHeaderNames.TE);
+        headers.remove(HttpHeaderNames.TRAILER);
+        headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        headers.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    /**
+     * Sets the forwarding headers on a request bound for a server.
+     *
+     * @param forwardedFor the complete X-Forwarded-For value to send (prior hops, if trusted, then the client)
+     * @param proto {@code http} or {@code https}
+     * @param host the Host the client asked for, or {@code null}
+     */
+    public static void setForwarded(HttpHeaders headers, String forwardedFor, String proto, String host) {
+        headers.set(X_FORWARDED_FOR, forwardedFor);
+        headers.set(X_FORWARDED_PROTO, proto);
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, host);
+        } else {
+            headers.remove(X_FORWARDED_HOST);
+        }
+    }
+
+    /** Whether the message's Connection header carries {@code token} (case-insensitive). */
+    public static boolean connectionHas(HttpHeaders headers, AsciiString token) {
+        return headers.containsValue(HttpHeaderNames.CONNECTION, token, true);
+    }
+
+    /** The {@code close} token. */
+    public static AsciiString close() {
+        return HttpHeaderValues.CLOSE;
+    }
+}
