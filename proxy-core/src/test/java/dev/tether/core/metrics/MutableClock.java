@@ -1,0 +1,40 @@
+package dev.tether.core.metrics;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A wall clock tests move by hand. */
+public final class MutableClock extends Clock {
+
+    private volatile long millis;
+
+    public MutableClock(long millis) {
+        this.millis = millis;
+    }
+
+    public void advanceMillis(long delta) {
+        millis += delta;
+    }
+
+    @Override
+    public long millis() {
+        return millis;
+    }
+
+    @Override
+    public Instant instant() {
+        return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+}
