@@ -1,161 +1,201 @@
 package dev.tether.routing;
 
-import dev.tether.routing.config.BackendConfig;
-import dev.tether.routing.config.RouteConfig;
-import dev.tether.routing.config.RouteMatch;
-import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.model.Server;
-import java.util.List;
+import dev.tether.routing.sticky.StickyCookies;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.LongSupplier;
 
 /**
  * Decides where a request goes. Stateless apart from its clock and load signal; safe for any thread.
  *
- * <p>{@link #route} returns:
- * <ul>
- *   <li>{@code Forward(STICKY_COOKIE)} when the backend's cookie names a server that accepts sticky traffic;
- *   <li>{@code Forward(PATH_RULE)} when a rule pins a usable server;
- *   <li>{@code Reject(503, PINNED_SERVER_UNAVAILABLE)} when a {@code refuse} rule's server is unusable;
- *   <li>{@code Forward(BALANCED)} from the backend's balancer otherwise, with a cookie to set;
- *   <li>{@code Reject(503, NO_SERVER_UP)} when no server accepts new sessions;
- *   <li>{@code Reject(404, NO_ROUTE)} when no rule matched and there is no default backend.
- * </ul>
+ * <p>Order of evaluation for {@link #route}:
+ * <pre>
+ *   first matching route (or the default backend)
+ *     |
+ *     +-- route pins a server (use-server, uuid map, hash) and the request has a key?
+ *     |     usable (UP or DRAIN)  -> Forward(PATH_RULE | UUID_PREFIX_MAP | HASH)
+ *     |     refuse                -> Reject(503, PINNED_SERVER_UNAVAILABLE)
+ *     |     fallback              -> hash: next server on the ring (REDISPATCHED); others: continue below
+ *     |
+ *     +-- backend cookie names a server?
+ *     |     usable                -> Forward(STICKY_COOKIE, VALID), Set-Cookie only to refresh its date
+ *     |     unusable, redispatch  -> continue below, status SERVER_DOWN, reason REDISPATCHED
+ *     |     unusable, no redisp.  -> Reject(503, NO_SERVER_UP)
+ *     |
+ *     +-- balancer picks           -> Forward(BALANCED | REDISPATCHED) with a new Set-Cookie
+ *           none                   -> Reject(503, NO_SERVER_UP)
+ * </pre>
+ * No matching route and no default backend gives {@code Reject(404, NO_ROUTE)}.
+ *
+ * <p>Pins come before the cookie, as HAProxy's {@code use-server} does, because a shard must never be served by
+ * two servers. A pinned decision keeps a valid cookie (so the session's other traffic stays where it is) and sets
+ * one only when the request had no usable cookie. Every decision reports what the cookie said.
  */
 public final class Router {
 
     private final LoadSignal load;
+    private final LongSupplier clock;
+
+    /**
+     * @param load requests in flight per server, read by least-connections and power-of-two
+     * @param epochMillis the clock for cookie dates (max-idle, max-life)
+     */
+    public Router(LoadSignal load, LongSupplier epochMillis) {
+        this.load = load;
+        this.clock = epochMillis;
+    }
 
     public Router(LoadSignal load) {
-        this.load = load;
+        this(load, System::currentTimeMillis);
     }
 
     public Router() {
         this(LoadSignal.NONE);
     }
 
+    /** Decides where {@code request} goes; see the class comment for every outcome. */
     public RouteDecision route(RequestView request, RoutingTable table) {
-        RouteConfig rule = firstMatch(request, table.config().routes());
-        String backendName = rule != null ? rule.backend() : table.config().defaultBackend();
-        String ruleName = rule != null ? rule.name() : "default";
-        if (backendName == null) {
-            return new RouteDecision.Reject(404, Reason.NO_ROUTE, ruleName, "no route for this request");
+        CompiledRoute route = firstMatch(request, table.routes());
+        BackendSnapshot backend = table.backend(route != null ? route.backend() : table.config().defaultBackend());
+        String rule = route != null ? route.name() : "default";
+        int slot = route != null ? route.index() : table.routes().length;
+        if (backend == null) {
+            return new RouteDecision.Reject(404, Reason.NO_ROUTE, rule, "no route for this request");
         }
-        BackendConfig backend = table.config().backend(backendName);
-        StickyCookieConfig cookie = backend.cookie();
-        CookieStatus cookieStatus = CookieStatus.NONE;
-        if (cookie != null) {
-            String value = request.cookie(cookie.name());
-            if (value != null) {
-                Server named = table.server(backendName, value);
-                if (named == null) {
-                    cookieStatus = CookieStatus.SERVER_UNKNOWN;
-                } else if (named.state().acceptsSticky()) {
-                    return new RouteDecision.Forward(
-                            named, Reason.STICKY_COOKIE, ruleName, CookieStatus.VALID, CookieAction.KEEP,
-                            cookie.indirect());
-                } else {
-                    cookieStatus = CookieStatus.SERVER_DOWN;
-                    if (!backend.redispatch()) {
-                        return new RouteDecision.Reject(
-                                503, Reason.NO_SERVER_UP, ruleName, "the server of this session is unavailable");
-                    }
+        StickyCookies cookies = backend.cookies;
+        long now = 0;
+        long cookie = 0;
+        CookieStatus status = CookieStatus.NONE;
+        int named = -1;
+        if (cookies != null) {
+            now = clock.getAsLong();
+            cookie = cookies.read(request.cookie(cookies.config().name()), now);
+            status = StickyCookies.status(cookie);
+            named = StickyCookies.server(cookie);
+            if (named >= 0 && !backend.servers.get(named).state().acceptsSticky()) {
+                status = CookieStatus.SERVER_DOWN;
+            }
+        }
+
+        boolean pinFellBack = false;
+        Pin pin = route != null ? route.pin() : null;
+        if (pin != null) {
+            int target = pin.target(request);
+            if (target >= 0) {
+                Server pinned = backend.servers.get(target);
+                if (pinned.state().acceptsSticky()) {
+                    return pinned(backend, slot, rule, target, pin.reason(), status, cookie, now);
                 }
+                if (pin.policy() == UnavailablePolicy.REFUSE) {
+                    return new RouteDecision.Reject(503, Reason.PINNED_SERVER_UNAVAILABLE, rule,
+                            "server " + pinned.id() + " is unavailable and rule " + rule + " refuses to send its"
+                                    + " requests elsewhere");
+                }
+                int next = pin.fallback(request, backend);
+                if (next >= 0) {
+                    return pinned(backend, slot, rule, next, Reason.REDISPATCHED, status, cookie, now);
+                }
+                pinFellBack = true;
             }
         }
-        if (rule != null && rule.useServer() != null) {
-            Server pinned = table.server(backendName, rule.useServer());
-            if (pinned.state().acceptsSticky()) {
-                return forward(pinned, Reason.PATH_RULE, ruleName, cookieStatus, cookie);
+
+        if (status == CookieStatus.VALID) {
+            if (!StickyCookies.needsRefresh(cookie)) {
+                return backend.keep(slot, rule, named, Reason.STICKY_COOKIE, CookieStatus.VALID);
             }
-            if (rule.onUnavailable() == UnavailablePolicy.REFUSE) {
-                return new RouteDecision.Reject(
-                        503, Reason.PINNED_SERVER_UNAVAILABLE, ruleName, "server " + pinned.id() + " is unavailable");
-            }
+            return forwardSetting(backend, named, Reason.STICKY_COOKIE, rule, status,
+                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now));
         }
-        Server picked = pick(table, backendName, Set.of());
+        if (status == CookieStatus.SERVER_DOWN && !backend.config.redispatch()) {
+            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
+                    "the server of this session is unavailable and backend " + backend.config.name()
+                            + " does not redispatch");
+        }
+        Server picked = backend.balancer.pick(load, Set.of());
         if (picked == null) {
-            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, ruleName, "no server is available");
+            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
+                    "no server of backend " + backend.config.name() + " is available");
         }
-        Reason reason = cookieStatus == CookieStatus.SERVER_DOWN ? Reason.REDISPATCHED : Reason.BALANCED;
-        return forward(picked, reason, ruleName, cookieStatus, cookie);
+        Reason reason = pinFellBack || status == CookieStatus.SERVER_DOWN ? Reason.REDISPATCHED : Reason.BALANCED;
+        int index = backend.indexOf(picked);
+        if (cookies == null) {
+            return backend.keep(slot, rule, index, reason, status);
+        }
+        return forwardSetting(backend, index, reason, rule, status, cookies.setCookie(index, now));
     }
 
     /**
-     * Chooses another server after {@code failed} could not serve the request, avoiding the servers in
-     * {@code avoid} (ids as {@link Server#id()}). Returns {@code Reject(503)} when none is left.
+     * Chooses another server after {@code failed} could not serve the request, avoiding {@code failed}'s server
+     * and the servers in {@code avoid} (ids as {@link Server#id()}).
+     *
+     * <p>Returns {@code Reject(503, PINNED_SERVER_UNAVAILABLE)} when {@code failed} was pinned by a {@code refuse}
+     * rule, {@code Reject(503, NO_SERVER_UP)} when it followed a cookie on a backend without redispatch or when no
+     * server is left, and otherwise {@code Forward(REDISPATCHED)} with a new cookie for the new server.
      */
     public RouteDecision reroute(
             RequestView request, RoutingTable table, RouteDecision.Forward failed, Set<String> avoid) {
-        String backendName = failed.server().backend();
-        Server picked = pick(table, backendName, avoid);
+        BackendSnapshot backend = table.backend(failed.server().backend());
+        String rule = failed.rule();
+        if (backend == null) {
+            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "the backend is no longer configured");
+        }
+        CompiledRoute route = table.route(rule);
+        boolean pinned = failed.reason() == Reason.PATH_RULE || failed.reason() == Reason.UUID_PREFIX_MAP
+                || failed.reason() == Reason.HASH;
+        if (pinned && route != null && route.pin() != null && route.pin().policy() == UnavailablePolicy.REFUSE) {
+            return new RouteDecision.Reject(503, Reason.PINNED_SERVER_UNAVAILABLE, rule,
+                    "server " + failed.server().id() + " failed and rule " + rule
+                            + " refuses to send its requests elsewhere");
+        }
+        if (failed.reason() == Reason.STICKY_COOKIE && !backend.config.redispatch()) {
+            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
+                    "the server of this session failed and backend " + backend.config.name()
+                            + " does not redispatch");
+        }
+        Set<String> skip = new HashSet<>(avoid);
+        skip.add(failed.server().id());
+        Server picked = backend.balancer.pick(load, skip);
         if (picked == null) {
-            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, failed.rule(), "no other server is available");
+            return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "no other server is available");
         }
-        BackendConfig backend = table.config().backend(backendName);
-        return forward(picked, Reason.REDISPATCHED, failed.rule(), failed.cookieStatus(), backend.cookie());
-    }
-
-    private RouteDecision.Forward forward(
-            Server server, Reason reason, String rule, CookieStatus status, StickyCookieConfig cookie) {
-        CookieAction action = CookieAction.KEEP;
-        if (cookie != null) {
-            action = new CookieAction.Set(cookie.name() + "=" + server.name() + "; Path=/"
-                    + (cookie.httpOnly() ? "; HttpOnly" : "") + (cookie.secure() ? "; Secure" : ""), cookie.nocache());
+        int index = backend.indexOf(picked);
+        if (backend.cookies == null) {
+            return new RouteDecision.Forward(picked, Reason.REDISPATCHED, rule, failed.cookieStatus(),
+                    CookieAction.KEEP, false);
         }
-        return new RouteDecision.Forward(server, reason, rule, status, action, cookie != null && cookie.indirect());
+        return forwardSetting(backend, index, Reason.REDISPATCHED, rule, failed.cookieStatus(),
+                backend.cookies.setCookie(index, clock.getAsLong()));
     }
 
-    private Server pick(RoutingTable table, String backend, Set<String> avoid) {
-        List<Server> servers = table.servers(backend);
-        Server s = pickAmong(table, backend, servers, avoid, false);
-        return s != null ? s : pickAmong(table, backend, servers, avoid, true);
-    }
-
-    private Server pickAmong(RoutingTable table, String backend, List<Server> servers, Set<String> avoid,
-            boolean backup) {
-        int n = servers.size();
-        int start = Math.floorMod(table.cursor(backend).getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Server s = servers.get((start + i) % n);
-            if (s.config().backup() == backup && s.state().acceptsNew() && s.config().weight() > 0
-                    && !avoid.contains(s.id())) {
-                return s;
-            }
+    private static RouteDecision.Forward pinned(
+            BackendSnapshot backend, int slot, String rule, int server, Reason reason, CookieStatus status,
+            long cookie, long now) {
+        StickyCookies cookies = backend.cookies;
+        if (cookies == null || status == CookieStatus.VALID && !StickyCookies.needsRefresh(cookie)) {
+            return backend.keep(slot, rule, server, reason, status);
         }
-        return null;
+        if (status == CookieStatus.VALID) {
+            int named = StickyCookies.server(cookie);
+            return forwardSetting(backend, server, reason, rule, status,
+                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now));
+        }
+        return forwardSetting(backend, server, reason, rule, status, cookies.setCookie(server, now));
     }
 
-    private static RouteConfig firstMatch(RequestView request, List<RouteConfig> routes) {
-        for (RouteConfig r : routes) {
-            if (matches(r.match(), request)) {
+    private static RouteDecision.Forward forwardSetting(
+            BackendSnapshot backend, int server, Reason reason, String rule, CookieStatus status, String setCookie) {
+        return new RouteDecision.Forward(backend.servers.get(server), reason, rule, status,
+                new CookieAction.Set(setCookie, backend.cookies.config().nocache()), backend.stripCookie());
+    }
+
+    private static CompiledRoute firstMatch(RequestView request, CompiledRoute[] routes) {
+        for (CompiledRoute r : routes) {
+            if (r.matcher().matches(request)) {
                 return r;
             }
         }
         return null;
-    }
-
-    private static boolean matches(RouteMatch m, RequestView request) {
-        String path = request.path();
-        if (m.pathPrefix() != null && !path.startsWith(m.pathPrefix())) {
-            return false;
-        }
-        if (m.pathExact() != null && !path.equals(m.pathExact())) {
-            return false;
-        }
-        if (m.pathRegex() != null && !Pattern.matches(m.pathRegex(), path)) {
-            return false;
-        }
-        if (m.host() != null && !m.host().equalsIgnoreCase(request.host())) {
-            return false;
-        }
-        if (m.headerName() != null) {
-            String value = request.header(m.headerName());
-            if (value == null || (m.headerValue() != null && !m.headerValue().equals(value))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,73 +1,102 @@
 package dev.tether.routing;
 
 import dev.tether.routing.config.BackendConfig;
+import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.match.RouteMatcher;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
+import dev.tether.routing.sticky.StickyCookies;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A compiled, immutable snapshot of the routing configuration and every server's state.
  *
  * <p>This is the unit of atomic swap: a health change or a reload builds a new table with
- * {@link #withServerState} and the proxy publishes it; a request reads the table once and keeps it.
- * The only mutable state inside is each backend's balancing cursor, which is carried over to new tables.
+ * {@link #withServerState} and the proxy publishes it; a request reads the table once and keeps it. Compiling does
+ * the expensive work once: regexes, shard maps, hash rings, cookie ids and balancer schedules. A state change
+ * rebuilds only the affected backend's servers and balancer and shares everything else.
  */
 public final class RoutingTable {
 
     private final RoutingConfig config;
-    private final Map<String, List<Server>> serversByBackend;
-    private final Map<String, AtomicInteger> cursors;
+    private final CompiledRoute[] routes;
+    private final Map<String, CompiledRoute> routesByName;
+    private final Map<String, BackendSnapshot> backends;
 
     private RoutingTable(
-            RoutingConfig config, Map<String, List<Server>> serversByBackend, Map<String, AtomicInteger> cursors) {
+            RoutingConfig config,
+            CompiledRoute[] routes,
+            Map<String, CompiledRoute> routesByName,
+            Map<String, BackendSnapshot> backends) {
         this.config = config;
-        this.serversByBackend = serversByBackend;
-        this.cursors = cursors;
+        this.routes = routes;
+        this.routesByName = routesByName;
+        this.backends = backends;
     }
 
-    /** Compiles a table with every server {@code UP}. */
+    /**
+     * Compiles a table with every server {@code UP}.
+     *
+     * @throws IllegalArgumentException listing every route that cannot be compiled (bad regex, shard map problems)
+     */
     public static RoutingTable compile(RoutingConfig config) {
-        Map<String, List<Server>> servers = new HashMap<>();
-        Map<String, AtomicInteger> cursors = new HashMap<>();
+        int routeCount = config.routes().size();
+        Map<String, BackendSnapshot> backends = new HashMap<>();
         for (BackendConfig b : config.backends()) {
-            List<Server> list = new ArrayList<>();
+            List<Server> servers = new ArrayList<>();
+            Map<String, Integer> index = new HashMap<>();
+            List<String> names = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
-                list.add(new Server(b.name(), s, ServerState.UP));
+                index.put(s.name(), servers.size());
+                servers.add(new Server(b.name(), s, ServerState.UP));
+                names.add(s.name());
             }
-            servers.put(b.name(), List.copyOf(list));
-            cursors.put(b.name(), new AtomicInteger());
+            StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names);
+            backends.put(b.name(), new BackendSnapshot(b, List.copyOf(servers), Map.copyOf(index), cookies, routeCount));
         }
-        return new RoutingTable(config, Map.copyOf(servers), Map.copyOf(cursors));
+        CompiledRoute[] routes = new CompiledRoute[routeCount];
+        Map<String, CompiledRoute> byName = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < routeCount; i++) {
+            RouteConfig r = config.routes().get(i);
+            try {
+                routes[i] = new CompiledRoute(i, r, new RouteMatcher(r.match()), pin(r, backends.get(r.backend())));
+                byName.putIfAbsent(r.name(), routes[i]);
+            } catch (IllegalArgumentException e) {
+                problems.add("route " + r.name() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new RoutingTable(config, routes, Map.copyOf(byName), Map.copyOf(backends));
+    }
+
+    private static Pin pin(RouteConfig r, BackendSnapshot backend) {
+        if (r.useServer() != null) {
+            return new Pin.UseServer(backend.index.get(r.useServer()), r.onUnavailable());
+        }
+        return null;
     }
 
     /** A new table in which one server has {@code state}; unknown names leave the table as it is. */
     public RoutingTable withServerState(String backend, String server, ServerState state) {
-        List<Server> current = serversByBackend.get(backend);
+        BackendSnapshot current = backends.get(backend);
         if (current == null) {
             return this;
         }
-        List<Server> updated = new ArrayList<>(current.size());
-        boolean changed = false;
-        for (Server s : current) {
-            if (s.name().equals(server) && s.state() != state) {
-                updated.add(new Server(backend, s.config(), state));
-                changed = true;
-            } else {
-                updated.add(s);
-            }
-        }
-        if (!changed) {
+        BackendSnapshot updated = current.withState(server, state);
+        if (updated == current) {
             return this;
         }
-        Map<String, List<Server>> servers = new HashMap<>(serversByBackend);
-        servers.put(backend, List.copyOf(updated));
-        return new RoutingTable(config, Map.copyOf(servers), cursors);
+        Map<String, BackendSnapshot> copy = new HashMap<>(backends);
+        copy.put(backend, updated);
+        return new RoutingTable(config, routes, routesByName, Map.copyOf(copy));
     }
 
     public RoutingConfig config() {
@@ -76,20 +105,35 @@ public final class RoutingTable {
 
     /** The servers of a backend in configuration order, or an empty list for an unknown backend. */
     public List<Server> servers(String backend) {
-        return serversByBackend.getOrDefault(backend, List.of());
+        BackendSnapshot b = backends.get(backend);
+        return b == null ? List.of() : b.servers;
     }
 
     /** The server with this name in this backend, or {@code null}. */
     public Server server(String backend, String name) {
-        for (Server s : servers(backend)) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+        BackendSnapshot b = backends.get(backend);
+        Integer i = b == null ? null : b.index.get(name);
+        return i == null ? null : b.servers.get(i);
     }
 
-    AtomicInteger cursor(String backend) {
-        return cursors.get(backend);
+    /**
+     * The sticky cookie codec of a backend, or {@code null} when it has no cookie. The proxy uses it to know the
+     * cookie name for {@code indirect} stripping; tests use it to forge values.
+     */
+    public StickyCookies cookies(String backend) {
+        BackendSnapshot b = backends.get(backend);
+        return b == null ? null : b.cookies;
+    }
+
+    CompiledRoute[] routes() {
+        return routes;
+    }
+
+    CompiledRoute route(String name) {
+        return routesByName.get(name);
+    }
+
+    BackendSnapshot backend(String name) {
+        return name == null ? null : backends.get(name);
     }
 }

@@ -1,0 +1,58 @@
+package dev.tether.routing.match;
+
+import dev.tether.routing.RequestView;
+import dev.tether.routing.config.RouteMatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link RouteMatch} compiled once per routing table: its regex is compiled here, not per request, and each thread
+ * reuses one {@link Matcher}, so matching allocates nothing.
+ */
+public final class RouteMatcher {
+
+    private final RouteMatch match;
+    private final ThreadLocal<Matcher> regex;
+
+    /** @throws IllegalArgumentException when the regex does not compile */
+    public RouteMatcher(RouteMatch match) {
+        this.match = match;
+        if (match.pathRegex() != null) {
+            Pattern pattern = compile(match.pathRegex(), "path-regex");
+            this.regex = ThreadLocal.withInitial(() -> pattern.matcher(""));
+        } else {
+            this.regex = null;
+        }
+    }
+
+    /** Whether every condition that is set holds for this request. */
+    public boolean matches(RequestView request) {
+        String path = request.path();
+        if (match.pathPrefix() != null && !path.startsWith(match.pathPrefix())) {
+            return false;
+        }
+        if (match.pathExact() != null && !path.equals(match.pathExact())) {
+            return false;
+        }
+        if (match.host() != null && !match.host().equalsIgnoreCase(request.host())) {
+            return false;
+        }
+        if (match.headerName() != null) {
+            String value = request.header(match.headerName());
+            if (value == null || (match.headerValue() != null && !match.headerValue().equals(value))) {
+                return false;
+            }
+        }
+        // Last: the regex is the most expensive condition.
+        return regex == null || regex.get().reset(path).matches();
+    }
+
+    static Pattern compile(String regex, String key) {
+        try {
+            return Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new IllegalArgumentException(
+                    key + " = " + regex + ": not a valid Java regex (" + e.getDescription() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.tether.routing.sticky;
+
+import dev.tether.routing.CookieStatus;
+import dev.tether.routing.config.StickyCookieConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes one backend's persistence cookie (insert mode).
+ *
+ * <p>The value is {@code ID[.FIRST.LAST][.TAG]}:
+ * <ul>
+ *   <li>{@code ID}: eight hex digits, a SipHash of the server's configured name (keyed with the cookie key when one
+ *       is set, so clients cannot map ids back to names). Every instance with the same configuration derives the
+ *       same ids, so several proxies behind one address need no shared state.
+ *   <li>{@code FIRST.LAST}: when max-idle or max-life is set, the epoch seconds (hex) the session started and was
+ *       last refreshed, as HAProxy's {@code maxidle}/{@code maxlife} dates. {@code LAST} is rewritten only once it
+ *       is older than a quarter of max-idle, so an active session costs one {@code Set-Cookie} per quarter period,
+ *       and a session idle for less than three quarters of max-idle never expires.
+ *   <li>{@code TAG}: when a key is set, 16 hex digits of SipHash-2-4 over everything before it, with a key derived
+ *       from the configured key and the cookie name. A value that fails it is {@link CookieStatus#INVALID}.
+ * </ul>
+ *
+ * <p>{@link #read} parses without allocating: it compares regions of the value in place and returns its findings
+ * packed in a {@code long} (see {@link #status}, {@link #server}, {@link #needsRefresh}, {@link #firstSeen}).
+ * Adding a key makes existing unsigned cookies invalid (those clients are balanced again once); removing it keeps
+ * signed cookies working, since the tag is then ignored.
+ */
+public final class StickyCookies {
+
+    private static final CookieStatus[] STATUSES = CookieStatus.values();
+    private static final SipHash PUBLIC_IDS = new SipHash(0x7465746865722d69L, 0x642d7631L);
+    private static final int MAX_VALUE_LENGTH = 96;
+    private static final int TAG_DIGITS = 16;
+    private static final long NO_SERVER = 0xffffffL;
+
+    private final StickyCookieConfig config;
+    private final String[] ids;
+    private final int[] slots;
+    private final SipHash signer;
+    private final boolean dated;
+    private final long maxIdleSeconds;
+    private final long maxLifeSeconds;
+    private final long refreshAfterSeconds;
+    private final String attributes;
+
+    /**
+     * @param config the cookie settings
+     * @param serverNames the backend's servers in order; {@link #server} answers an index into this list
+     * @throws IllegalArgumentException when two servers derive the same id (rename one, or change the key)
+     */
+    public StickyCookies(StickyCookieConfig config, List<String> serverNames) {
+        this.config = config;
+        SipHash idHash = PUBLIC_IDS;
+        SipHash sign = null;
+        if (config.key() != null) {
+            byte[] derived = sha256(config.key() + '\0' + config.name());
+            sign = SipHash.of(Arrays.copyOfRange(derived, 0, 16));
+            idHash = SipHash.of(Arrays.copyOfRange(derived, 16, 32));
+        }
+        this.signer = sign;
+        this.ids = new String[serverNames.size()];
+        Map<String, String> owner = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            String name = serverNames.get(i);
+            ids[i] = String.format("%08x", idHash.hash(name) & 0xffffffffL);
+            String other = owner.put(ids[i], name);
+            if (other != null) {
+                throw new IllegalArgumentException("cookie " + config.name() + ": servers " + other + " and " + name
+                        + " derive the same cookie id " + ids[i] + "; rename one of them or change cookie.key");
+            }
+        }
+        this.slots = new int[Integer.highestOneBit(Math.max(1, ids.length) * 4 - 1) << 1];
+        Arrays.fill(slots, -1);
+        for (int i = 0; i < ids.length; i++) {
+            int s = slot(regionHash(ids[i], 0, ids[i].length()));
+            while (slots[s] >= 0) {
+                s = (s + 1) & (slots.length - 1);
+            }
+            slots[s] = i;
+        }
+        this.dated = config.dated();
+        this.maxIdleSeconds = config.maxIdle().toSeconds();
+        this.maxLifeSeconds = config.maxLife().toSeconds();
+        this.refreshAfterSeconds = Math.max(1, maxIdleSeconds / 4);
+        StringBuilder a = new StringBuilder("; Path=/");
+        if (config.domain() != null) {
+            a.append("; Domain=").append(config.domain());
+        }
+        if (config.httpOnly()) {
+            a.append("; HttpOnly");
+        }
+        if (config.secure()) {
+            a.append("; Secure");
+        }
+        this.attributes = a.toString();
+    }
+
+    public StickyCookieConfig config() {
+        return config;
+    }
+
+    /** The cookie id of the server at {@code index}. */
+    public String id(int index) {
+        return ids[index];
+    }
+
+    /**
+     * Checks a cookie value.
+     *
+     * @param value the value of our cookie in the request, or {@code null} when it carried none
+     * @param nowMillis the current time
+     * @return packed findings: {@link #status} is {@code NONE} (no cookie), {@code INVALID} (malformed or bad
+     *     signature), {@code EXPIRED}, {@code SERVER_UNKNOWN}, or {@code VALID} with {@link #server} set (the caller
+     *     still has to check that server's state)
+     */
+    public long read(String value, long nowMillis) {
+        if (value == null) {
+            return pack(CookieStatus.NONE, NO_SERVER, false, 0);
+        }
+        int len = value.length();
+        if (len == 0 || len > MAX_VALUE_LENGTH) {
+            return invalid();
+        }
+        for (int i = 0; i < len; i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return invalid();
+            }
+        }
+        int end = len;
+        if (signer != null) {
+            int dot = value.lastIndexOf('.');
+            if (dot < 0 || len - dot - 1 != TAG_DIGITS) {
+                return invalid();
+            }
+            long tag = 0;
+            for (int i = dot + 1; i < len; i++) {
+                int d = hexDigit(value.charAt(i));
+                if (d < 0) {
+                    return invalid();
+                }
+                tag = (tag << 4) | d;
+            }
+            if (signer.hash(value, 0, dot) != tag) {
+                return invalid();
+            }
+            end = dot;
+        }
+        int idEnd = value.indexOf('.');
+        if (idEnd < 0 || idEnd > end) {
+            idEnd = end;
+        }
+        int server = lookup(value, 0, idEnd);
+        if (server < 0) {
+            return pack(CookieStatus.SERVER_UNKNOWN, NO_SERVER, false, 0);
+        }
+        long now = nowMillis / 1000;
+        if (!dated) {
+            return pack(CookieStatus.VALID, server, false, 0);
+        }
+        if (idEnd == end) {
+            // Issued before dates were configured: accept it once and give it dates.
+            return pack(CookieStatus.VALID, server, true, now);
+        }
+        int mid = value.indexOf('.', idEnd + 1);
+        if (mid < 0 || mid >= end) {
+            return invalid();
+        }
+        long first = hex(value, idEnd + 1, mid);
+        long last = hex(value, mid + 1, end);
+        if (first < 0 || last < 0 || last < first) {
+            return invalid();
+        }
+        if (maxLifeSeconds > 0 && now - first > maxLifeSeconds) {
+            return pack(CookieStatus.EXPIRED, NO_SERVER, false, 0);
+        }
+        if (maxIdleSeconds > 0 && now - last > maxIdleSeconds) {
+            return pack(CookieStatus.EXPIRED, NO_SERVER, false, 0);
+        }
+        boolean refresh = maxIdleSeconds > 0 && now - last >= refreshAfterSeconds;
+        return pack(CookieStatus.VALID, server, refresh, first);
+    }
+
+    /** The status found by {@link #read}. */
+    public static CookieStatus status(long read) {
+        return STATUSES[(int) (read & 0xf)];
+    }
+
+    /** The server index found by {@link #read}, or -1. */
+    public static int server(long read) {
+        long s = (read >>> 8) & NO_SERVER;
+        return s == NO_SERVER ? -1 : (int) s;
+    }
+
+    /** Whether a valid cookie should be set again to move its last-seen date. */
+    public static boolean needsRefresh(long read) {
+        return (read & 0x10) != 0;
+    }
+
+    /** The first-seen date (epoch seconds) of a valid dated cookie, to keep when refreshing it. */
+    public static long firstSeen(long read) {
+        return read >>> 32;
+    }
+
+    /** The cookie value for a server, with dates when the cookie is dated, and a tag when it is signed. */
+    public String value(int server, long firstSeenSeconds, long nowSeconds) {
+        StringBuilder v = new StringBuilder(48).append(ids[server]);
+        if (dated) {
+            v.append('.').append(Long.toHexString(firstSeenSeconds)).append('.').append(Long.toHexString(nowSeconds));
+        }
+        if (signer != null) {
+            String tag = Long.toHexString(signer.hash(v, 0, v.length()));
+            v.append('.');
+            for (int i = tag.length(); i < TAG_DIGITS; i++) {
+                v.append('0');
+            }
+            v.append(tag);
+        }
+        return v.toString();
+    }
+
+    /** A whole {@code Set-Cookie} header value for a new session on {@code server}. */
+    public String setCookie(int server, long nowMillis) {
+        long now = nowMillis / 1000;
+        return setCookie(server, now, nowMillis);
+    }
+
+    /** A whole {@code Set-Cookie} header value keeping the session's first-seen date. */
+    public String setCookie(int server, long firstSeenSeconds, long nowMillis) {
+        return config.name() + '=' + value(server, firstSeenSeconds, nowMillis / 1000) + attributes;
+    }
+
+    /**
+     * Removes every cookie called {@code name} from a {@code Cookie} header value, for {@code indirect} mode.
+     *
+     * @return the header without that cookie (the same instance when it had none), or {@code null} when no cookie
+     *     is left and the header should be removed
+     */
+    public static String strip(String cookieHeader, String name) {
+        if (cookieHeader == null) {
+            return null;
+        }
+        if (find(cookieHeader, name) == null) {
+            return cookieHeader;
+        }
+        StringBuilder out = new StringBuilder(cookieHeader.length());
+        int i = 0;
+        int len = cookieHeader.length();
+        while (i < len) {
+            int semi = cookieHeader.indexOf(';', i);
+            int end = semi < 0 ? len : semi;
+            int start = skipSpaces(cookieHeader, i, end);
+            int stop = end;
+            while (stop > start && cookieHeader.charAt(stop - 1) == ' ') {
+                stop--;
+            }
+            if (stop > start && !isNamed(cookieHeader, start, stop, name)) {
+                if (out.length() > 0) {
+                    out.append("; ");
+                }
+                out.append(cookieHeader, start, stop);
+            }
+            i = end + 1;
+        }
+        return out.length() == 0 ? null : out.toString();
+    }
+
+    /** The value of the first cookie called {@code name} in a {@code Cookie} header value, or {@code null}. */
+    public static String find(String cookieHeader, String name) {
+        if (cookieHeader == null) {
+            return null;
+        }
+        int len = cookieHeader.length();
+        int i = 0;
+        while (i < len) {
+            int semi = cookieHeader.indexOf(';', i);
+            int end = semi < 0 ? len : semi;
+            int start = skipSpaces(cookieHeader, i, end);
+            if (isNamed(cookieHeader, start, end, name)) {
+                int from = start + name.length() + 1;
+                int to = end;
+                while (to > from && cookieHeader.charAt(to - 1) == ' ') {
+                    to--;
+                }
+                if (to - from >= 2 && cookieHeader.charAt(from) == '"' && cookieHeader.charAt(to - 1) == '"') {
+                    from++;
+                    to--;
+                }
+                return cookieHeader.substring(from, to);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    private static boolean isNamed(String header, int start, int end, String name) {
+        int n = name.length();
+        return end - start > n && header.charAt(start + n) == '=' && header.regionMatches(start, name, 0, n);
+    }
+
+    private static int skipSpaces(String s, int from, int to) {
+        while (from < to && s.charAt(from) == ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    private int lookup(String value, int from, int to) {
+        int s = slot(regionHash(value, from, to));
+        int len = to - from;
+        while (true) {
+            int index = slots[s];
+            if (index < 0) {
+                return -1;
+            }
+            String id = ids[index];
+            if (id.length() == len && value.regionMatches(from, id, 0, len)) {
+                return index;
+            }
+            s = (s + 1) & (slots.length - 1);
+        }
+    }
+
+    private int slot(int hash) {
+        return (hash ^ (hash >>> 16)) & (slots.length - 1);
+    }
+
+    private static int regionHash(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h;
+    }
+
+    private static long pack(CookieStatus status, long server, boolean refresh, long firstSeen) {
+        return status.ordinal() | (refresh ? 0x10 : 0) | ((server & NO_SERVER) << 8) | (firstSeen << 32);
+    }
+
+    private static long invalid() {
+        return pack(CookieStatus.INVALID, NO_SERVER, false, 0);
+    }
+
+    /** Parses 1 to 12 hex digits; -1 when malformed. */
+    private static long hex(String s, int from, int to) {
+        if (to <= from || to - from > 12) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = from; i < to; i++) {
+            int d = hexDigit(s.charAt(i));
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}
