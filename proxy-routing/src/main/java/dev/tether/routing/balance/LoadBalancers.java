@@ -31,8 +31,16 @@ public final class LoadBalancers {
     /** One algorithm over exactly these servers (each usable, weight above 0). */
     public static LoadBalancer of(BalanceAlgorithm algorithm, List<Server> servers) {
         switch (algorithm) {
-            default:
+            case ROUND_ROBIN:
                 return new SmoothWeightedRoundRobin(servers);
+            case LEAST_CONNECTIONS:
+                return new LeastConnections(servers);
+            case POWER_OF_TWO:
+                return new PowerOfTwoChoices(servers);
+            case FIRST:
+                return new FirstAvailable(servers);
+            default:
+                throw new IllegalArgumentException("no balancer for " + algorithm);
         }
     }
 }
