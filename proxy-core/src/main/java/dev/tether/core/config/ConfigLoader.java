@@ -1,0 +1,391 @@
+package dev.tether.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.tether.health.HealthCheckConfig;
+import dev.tether.health.HealthCheckConfig.StatusRange;
+import dev.tether.routing.config.RoutingConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a HOCON file into a validated {@link ProxyConfig}; the only class that uses typesafe-config.
+ *
+ * <pre>
+ *   user file (+ its includes) --withFallback--> reference.conf --resolve--> merged
+ *   merged.tether --ConfigSection getters--> records          (each problem: file:line, key, value, expected)
+ *   listeners[i]  falls back to listener-defaults
+ *   backends.X    falls back to backend-defaults; servers[i] to X.server-defaults; cookie to X.cookie-defaults
+ * </pre>
+ *
+ * <p>Keys are checked against reference.conf: a key that is not there, at the same place, is unknown, and the
+ * message suggests the closest known key. Binding never stops at the first problem; when any was found,
+ * {@link InvalidConfigException} lists them all and no configuration is returned.
+ */
+public final class ConfigLoader {
+
+    /** Keys a listener may have besides those of {@code listener-defaults}. */
+    static final Set<String> LISTENER_OWN_KEYS = Set.of("name", "port");
+
+    private static final Pattern EXPECT_PART = Pattern.compile("\\s*(\\d{3})(?:\\s*-\\s*(\\d{3}))?\\s*");
+    private static final String EXPECT_EXPECTED =
+            "expected status codes 100..599 such as \"200\", \"200-399\" or \"200,204,300-399\"";
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads a configuration file. {@code include "other.conf"} is resolved relative to the file; every setting
+     * the file leaves out comes from reference.conf.
+     *
+     * @throws InvalidConfigException listing every problem (including a missing or unreadable file)
+     */
+    public static ProxyConfig load(Path file) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigException(source, List.of(new ConfigProblem(source, "", null,
+                    Files.exists(file) ? "not a regular file" : "no such file")));
+        }
+        Config user;
+        try {
+            user = ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw fatal(source, e);
+        }
+        return bind(user, source);
+    }
+
+    /**
+     * Parses configuration text, for tests and embedders; {@code sourceName} stands in for the file name in
+     * messages.
+     *
+     * @throws InvalidConfigException listing every problem
+     */
+    public static ProxyConfig parse(String hocon, String sourceName) {
+        Config user;
+        try {
+            user = ConfigFactory.parseString(hocon,
+                    ConfigParseOptions.defaults().setOriginDescription(sourceName).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw fatal(sourceName, e);
+        }
+        return bind(user, sourceName);
+    }
+
+    private static ProxyConfig bind(Config user, String source) {
+        Problems problems = new Problems();
+        Config reference = ConfigFactory.defaultReference();
+        Config merged;
+        try {
+            merged = user.withFallback(reference).resolve();
+        } catch (ConfigException e) {
+            throw fatal(source, e);
+        }
+        for (Map.Entry<String, ConfigValue> e : user.root().entrySet()) {
+            if (!e.getKey().equals("tether")) {
+                problems.add(e.getValue().origin(), e.getKey(), ConfigSection.render(e.getValue()),
+                        ConfigSection.unknownKey(e.getKey(), Set.of("tether")) + "; every setting goes in tether { }");
+            }
+        }
+        ConfigValue tetherValue = merged.root().get("tether");
+        if (tetherValue.valueType() != ConfigValueType.OBJECT) {
+            problems.add(tetherValue.origin(), "tether", ConfigSection.render(tetherValue), "expected an object");
+            throw new InvalidConfigException(source, problems.list());
+        }
+        ConfigSection tether = new ConfigSection((ConfigObject) tetherValue, "tether", tetherValue.origin(), problems);
+        ConfigSection ref = new ConfigSection(reference.getObject("tether"), "tether", null, new Problems());
+        tether.checkKeys(ref.object().keySet());
+
+        Integer eventLoopThreads = tether.integer("event-loop-threads", 0, 1024);
+        Duration drainTimeout = tether.duration("drain-timeout", Duration.ZERO);
+        List<ListenerConfig> listeners = bindListeners(tether, ref);
+
+        Map<String, BackendTimeouts> timeouts = new LinkedHashMap<>();
+        Map<String, HealthCheckConfig> health = new LinkedHashMap<>();
+        RoutingConfig routing = null;
+        ConfigSection backendDefaults = tether.section("backend-defaults", "expected an object");
+        ConfigSection backendsSection = tether.section("backends",
+                "expected an object of backends by name, such as { app { servers = [ ... ] } }");
+        if (backendDefaults != null) {
+            ConfigSection refDefaults = ref.section("backend-defaults", "");
+            backendDefaults.checkKeys(refDefaults.object().keySet());
+            // Read the defaults once on their own, so a bad default is reported at backend-defaults.
+            bindTimeouts(backendDefaults, refDefaults);
+            bindHealth(backendDefaults, refDefaults);
+            if (backendsSection != null) {
+                Map<String, ConfigSection> backends = RoutingBinder.backendSections(backendsSection, backendDefaults);
+                if (backendsSection.object().isEmpty()) {
+                    String expected = "expected at least one backend, such as "
+                            + "backends { app { servers = [ { name = node1, address = \"127.0.0.1:8081\" } ] } }";
+                    if (user.hasPath("tether.backends")) {
+                        tether.problem("backends", expected);
+                    } else {
+                        // point at the user's file, not at the empty default in reference.conf
+                        ConfigValue where = user.hasPath("tether") ? user.getValue("tether") : user.root();
+                        problems.add(where.origin(), "tether.backends", null, "missing; " + expected);
+                    }
+                }
+                routing = new RoutingBinder(ref, problems).bind(tether, backendDefaults, backends);
+                for (Map.Entry<String, ConfigSection> e : backends.entrySet()) {
+                    BackendTimeouts t = bindTimeouts(e.getValue(), refDefaults);
+                    HealthCheckConfig h = bindHealth(e.getValue(), refDefaults);
+                    if (t != null) {
+                        timeouts.put(e.getKey(), t);
+                    }
+                    if (h != null) {
+                        health.put(e.getKey(), h);
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(source, problems.list());
+        }
+        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source);
+    }
+
+    private static InvalidConfigException fatal(String source, ConfigException e) {
+        String location = e.origin() != null ? Problems.location(e.origin()) : source;
+        String message = e.getMessage();
+        if (e.origin() != null && message.startsWith(e.origin().description() + ": ")) {
+            message = message.substring(e.origin().description().length() + 2);
+        }
+        if (e instanceof ConfigException.IO) {
+            message = "cannot read: " + message;
+        }
+        return new InvalidConfigException(source, List.of(new ConfigProblem(location, "", null, message)));
+    }
+
+    // ---- listeners -------------------------------------------------------------------------------------------
+
+    private static List<ListenerConfig> bindListeners(ConfigSection tether, ConfigSection ref) {
+        List<ListenerConfig> result = new ArrayList<>();
+        ConfigSection defaults = tether.section("listener-defaults", "expected an object");
+        List<ConfigSection> entries = tether.sections("listeners",
+                "expected a list of listeners such as [ { name = http, port = 8080 } ]");
+        if (defaults == null || entries == null) {
+            return result;
+        }
+        Set<String> defaultKeys = ref.section("listener-defaults", "").object().keySet();
+        defaults.checkKeys(defaultKeys);
+        bindListenerSettings(defaults);
+        if (entries.isEmpty()) {
+            tether.problem("listeners", "expected at least one listener, such as [ { name = http, port = 8080 } ]");
+        }
+        Set<String> known = new HashSet<>(defaultKeys);
+        known.addAll(LISTENER_OWN_KEYS);
+        Map<String, ConfigSection> byName = new HashMap<>();
+        // Checked on the values as written, so that a listener with another problem is still compared.
+        List<ConfigSection> seen = new ArrayList<>();
+        List<String> seenAddresses = new ArrayList<>();
+        List<Integer> seenPorts = new ArrayList<>();
+        for (ConfigSection entry : entries) {
+            if (entry == null) {
+                continue;
+            }
+            entry.checkKeys(known);
+            ConfigSection listener = entry.withFallback(defaults);
+            ListenerConfig l = bindListener(listener);
+            String name = listener.optionalString("name", "");
+            ConfigSection sameName = name == null ? null : byName.putIfAbsent(name, entry);
+            if (sameName != null) {
+                entry.problem("name", "duplicate: " + sameName.path() + " has the same name; listener names must be"
+                        + " unique");
+            }
+            Integer port = listener.isSet("port") ? listener.integer("port", 0, 65535) : null;
+            String address = listener.optionalString("address", "");
+            address = address == null ? "" : address.trim().replace("[", "").replace("]", "");
+            if (port != null && port != 0) {
+                for (int i = 0; i < seen.size(); i++) {
+                    if (port.equals(seenPorts.get(i)) && overlaps(seenAddresses.get(i), address)) {
+                        entry.problem("port", "already used by " + seen.get(i).path()
+                                + "; each listener needs its own port");
+                        break;
+                    }
+                }
+            }
+            seen.add(entry);
+            seenAddresses.add(address);
+            seenPorts.add(port);
+            if (l != null) {
+                result.add(l);
+            }
+        }
+        return result;
+    }
+
+    private static boolean overlaps(String a, String b) {
+        return a.equals(b) || isWildcard(a) || isWildcard(b);
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("0:0:0:0:0:0:0:0");
+    }
+
+    private record ListenerSettings(String address, Duration clientTimeout, Duration httpRequestTimeout,
+            Duration keepAliveTimeout, Long maxBody, Long maxHeader, Long maxUri) {}
+
+    private static ListenerSettings bindListenerSettings(ConfigSection listener) {
+        String addressExpected = "expected a bind address without port, such as \"0.0.0.0\", \"::\" or \"127.0.0.1\""
+                + " (the port goes in port = ...)";
+        String address = listener.string("address", addressExpected);
+        if (address != null) {
+            address = address.trim();
+            if (address.startsWith("[") && address.endsWith("]")) {
+                address = address.substring(1, address.length() - 1);
+            }
+            boolean ok = !address.isEmpty()
+                    && (address.matches("[A-Za-z0-9._-]+") || address.matches("[0-9A-Fa-f:.%]+") && address.contains("::")
+                            || address.chars().filter(c -> c == ':').count() >= 2 && address.matches("[0-9A-Fa-f:.%]+"));
+            if (!ok) {
+                listener.problem("address", addressExpected);
+                address = null;
+            }
+        }
+        Duration min = Duration.ofMillis(1);
+        return new ListenerSettings(
+                address,
+                listener.duration("client-timeout", min),
+                listener.duration("http-request-timeout", min),
+                listener.duration("keep-alive-timeout", min),
+                listener.bytes("max-body-size", 1, Long.MAX_VALUE),
+                listener.bytes("max-header-size", 1, Integer.MAX_VALUE),
+                listener.bytes("max-uri-length", 1, Integer.MAX_VALUE));
+    }
+
+    private static ListenerConfig bindListener(ConfigSection listener) {
+        Problems problems = listener.problems();
+        int before = problems.reported();
+        String name = listener.string("name", "expected a listener name such as http, used in logs");
+        Integer port = listener.integer("port", 0, 65535);
+        ListenerSettings s = bindListenerSettings(listener);
+        if (problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new ListenerConfig(name, s.address, port, s.clientTimeout, s.httpRequestTimeout,
+                    s.keepAliveTimeout, s.maxBody, s.maxHeader.intValue(), s.maxUri.intValue());
+        } catch (IllegalArgumentException e) {
+            listener.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    // ---- per-backend timeouts and health checks --------------------------------------------------------------
+
+    private static BackendTimeouts bindTimeouts(ConfigSection backend, ConfigSection refDefaults) {
+        Problems problems = backend.problems();
+        int before = problems.reported();
+        Duration min = Duration.ofMillis(1);
+        ConfigSection t = backend.section("timeouts", "expected an object such as { connect = 15s, server = 10m }");
+        ConfigSection p = backend.section("pool", "expected an object such as { idle-timeout = 30s, max-idle = 64 }");
+        Duration connect = null;
+        Duration server = null;
+        Duration queue = null;
+        Duration tunnel = null;
+        if (t != null) {
+            t.checkKeys(refDefaults.section("timeouts", "").object().keySet());
+            connect = t.duration("connect", min);
+            server = t.duration("server", min);
+            queue = t.duration("queue", Duration.ZERO);
+            tunnel = t.duration("tunnel", min);
+        }
+        Duration idle = null;
+        Integer maxIdle = null;
+        if (p != null) {
+            p.checkKeys(refDefaults.section("pool", "").object().keySet());
+            idle = p.duration("idle-timeout", min);
+            maxIdle = p.integer("max-idle", 0, 100_000);
+        }
+        if (problems.reported() != before) {
+            return null;
+        }
+        return new BackendTimeouts(connect, server, queue, tunnel, idle, maxIdle);
+    }
+
+    private static HealthCheckConfig bindHealth(ConfigSection backend, ConfigSection refDefaults) {
+        Problems problems = backend.problems();
+        int before = problems.reported();
+        ConfigSection h = backend.section("health-check", "expected an object such as { enabled = on, path = /status }");
+        if (h == null) {
+            return null;
+        }
+        h.checkKeys(refDefaults.section("health-check", "").object().keySet());
+        Duration min = Duration.ofMillis(1);
+        Boolean enabled = h.bool("enabled");
+        String methodExpected = "expected an HTTP method in capitals such as HEAD or GET";
+        String method = h.string("method", methodExpected);
+        if (method != null && !method.matches("[A-Z]+")) {
+            h.problem("method", methodExpected);
+        }
+        String pathExpected = "expected a path starting with /, such as /status";
+        String path = h.string("path", pathExpected);
+        if (path != null && (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' '))) {
+            h.problem("path", pathExpected);
+        }
+        String host = h.optionalString("host", "expected a host name such as app.example.com, or null");
+        List<StatusRange> expect = parseExpect(h);
+        Duration interval = h.duration("interval", min);
+        Duration fastInterval = h.duration("fast-interval", min);
+        Duration downInterval = h.duration("down-interval", min);
+        Duration timeout = h.duration("timeout", min);
+        Integer rise = h.integer("rise", 1, 100);
+        Integer fall = h.integer("fall", 1, 100);
+        if (problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new HealthCheckConfig(enabled, method, path, host, expect, interval, fastInterval, downInterval,
+                    timeout, rise, fall);
+        } catch (IllegalArgumentException e) {
+            h.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<StatusRange> parseExpect(ConfigSection h) {
+        String value = h.string("expect", EXPECT_EXPECTED);
+        if (value == null) {
+            return null;
+        }
+        List<StatusRange> ranges = parseStatusRanges(value);
+        if (ranges == null) {
+            h.problem("expect", EXPECT_EXPECTED);
+        }
+        return ranges;
+    }
+
+    /** Parses {@code "200"}, {@code "200-399"}, {@code "200,204,300-399"}; {@code null} when malformed. */
+    static List<StatusRange> parseStatusRanges(String value) {
+        List<StatusRange> ranges = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            Matcher m = EXPECT_PART.matcher(part);
+            if (!m.matches()) {
+                return null;
+            }
+            int from = Integer.parseInt(m.group(1));
+            int to = m.group(2) != null ? Integer.parseInt(m.group(2)) : from;
+            if (from < 100 || to > 599 || from > to) {
+                return null;
+            }
+            ranges.add(new StatusRange(from, to));
+        }
+        return ranges;
+    }
+}

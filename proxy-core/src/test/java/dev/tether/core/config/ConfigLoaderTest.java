@@ -1,0 +1,689 @@
+package dev.tether.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.tether.health.HealthCheckConfig;
+import dev.tether.health.HealthCheckConfig.StatusRange;
+import dev.tether.routing.config.BackendConfig;
+import dev.tether.routing.config.BalanceAlgorithm;
+import dev.tether.routing.config.RouteConfig;
+import dev.tether.routing.config.RouteMatch;
+import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.config.StickyCookieConfig;
+import dev.tether.routing.config.UnavailablePolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+    /** One backend, one server: the smallest valid file. Line 1 is "tether {". */
+    private static final String MINIMAL = """
+            tether {
+              backends {
+                app {
+                  servers = [ { name = node1, address = "127.0.0.1:8081" } ]
+                }
+              }
+            }
+            """;
+
+    @Test
+    void minimalFileGetsEveryDefault() {
+        ProxyConfig c = ConfigLoader.parse(MINIMAL, "test.conf");
+
+        assertThat(c.source()).isEqualTo("test.conf");
+        assertThat(c.eventLoopThreads()).isZero();
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.listeners()).containsExactly(ListenerConfig.of("http", "0.0.0.0", 8080));
+        assertThat(c.routing().routes()).isEmpty();
+        assertThat(c.routing().defaultBackend()).as("the only backend is the default").isEqualTo("app");
+        assertThat(c.routing().backends()).containsExactly(new BackendConfig("app", BalanceAlgorithm.ROUND_ROBIN,
+                List.of(ServerConfig.of("node1", "127.0.0.1", 8081)), null, 3, true));
+        assertThat(c.timeouts()).containsOnlyKeys("app");
+        assertThat(c.timeouts("app")).isEqualTo(BackendTimeouts.defaults());
+        assertThat(c.health()).containsOnlyKeys("app");
+        assertThat(c.health("app")).isEqualTo(HealthCheckConfig.disabled());
+    }
+
+    @Test
+    void validFileBindsExactValues() {
+        String hocon = """
+                tether {
+                  event-loop-threads = 3
+                  drain-timeout = 5s
+                  listener-defaults { address = "127.0.0.1", client-timeout = 2m }
+                  listeners = [
+                    { name = http, port = 8080 }
+                    { name = admin, address = "::1", port = 0, max-body-size = 1MiB, max-header-size = 16KiB,
+                      max-uri-length = 2048, http-request-timeout = 3s, keep-alive-timeout = 500ms }
+                  ]
+                  default-backend = web
+                  routes = [
+                    { name = git, path-prefix = "/git/", backend = web, use-server = w1, on-unavailable = refuse }
+                    { name = api, path-regex = "/api/v[12]/.*", host = api.example.com, backend = api }
+                    { name = canary, path-exact = "/", header { name = X-Canary, value = "1" }, backend = api }
+                    { name = flagged, header { name = X-Debug }, backend = api }
+                  ]
+                  backend-defaults {
+                    retries = 1
+                    timeouts { connect = 5s }
+                  }
+                  backends {
+                    web {
+                      balance = least-connections
+                      redispatch = off
+                      server-defaults { weight = 10 }
+                      servers = [
+                        { name = w1, address = "10.0.0.1:80" }
+                        { name = w2, address = "[::1]:8082", weight = 0, max-conn = 100 }
+                        { name = w3, address = "app3.internal:8080", backup = on }
+                      ]
+                      cookie { name = srv, indirect = on, nocache = yes, httponly = off, secure = true,
+                               domain = example.com, max-idle = 24h, max-life = 7d }
+                      timeouts { server = 1h, queue = 0s }
+                      pool { idle-timeout = 5s, max-idle = 8 }
+                      health-check { enabled = on, method = GET, path = "/health", host = app.local,
+                                     expect = "200,204,300-399", interval = 5s, fast-interval = 500ms,
+                                     down-interval = 10s, timeout = 1s, rise = 1, fall = 2 }
+                    }
+                    api {
+                      balance = first
+                      retries = 0
+                      servers = [ { name = a1, address = "127.0.0.1:9001" } ]
+                    }
+                  }
+                }
+                """;
+        ProxyConfig c = ConfigLoader.parse(hocon, "full.conf");
+
+        assertThat(c.eventLoopThreads()).isEqualTo(3);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.listeners()).containsExactly(
+                new ListenerConfig("http", "127.0.0.1", 8080, Duration.ofMinutes(2), Duration.ofSeconds(10),
+                        Duration.ofSeconds(10), 50L << 20, 32 << 10, 8 << 10),
+                new ListenerConfig("admin", "::1", 0, Duration.ofMinutes(2), Duration.ofSeconds(3),
+                        Duration.ofMillis(500), 1L << 20, 16 << 10, 2048));
+        assertThat(c.routing().defaultBackend()).isEqualTo("web");
+        assertThat(c.routing().routes()).containsExactly(
+                new RouteConfig("git", RouteMatch.pathPrefix("/git/"), "web", "w1", UnavailablePolicy.REFUSE),
+                RouteConfig.to("api", new RouteMatch(null, null, "/api/v[12]/.*", "api.example.com", null, null),
+                        "api"),
+                RouteConfig.to("canary", new RouteMatch(null, "/", null, null, "X-Canary", "1"), "api"),
+                RouteConfig.to("flagged", new RouteMatch(null, null, null, null, "X-Debug", null), "api"));
+        assertThat(c.routing().backends()).containsExactly(
+                new BackendConfig("web", BalanceAlgorithm.LEAST_CONNECTIONS, List.of(
+                        new ServerConfig("w1", "10.0.0.1", 80, 10, false, 0),
+                        new ServerConfig("w2", "::1", 8082, 0, false, 100),
+                        new ServerConfig("w3", "app3.internal", 8080, 10, true, 0)),
+                        new StickyCookieConfig("srv", true, true, false, true, "example.com", Duration.ofHours(24),
+                                Duration.ofDays(7)),
+                        1, false),
+                new BackendConfig("api", BalanceAlgorithm.FIRST, List.of(ServerConfig.of("a1", "127.0.0.1", 9001)),
+                        null, 0, true));
+        assertThat(c.timeouts("web")).isEqualTo(new BackendTimeouts(Duration.ofSeconds(5), Duration.ofHours(1),
+                Duration.ZERO, Duration.ofHours(23), Duration.ofSeconds(5), 8));
+        assertThat(c.timeouts("api")).as("backend-defaults changed by the file apply to every backend")
+                .isEqualTo(new BackendTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMinutes(1),
+                        Duration.ofHours(23), Duration.ofSeconds(30), 64));
+        assertThat(c.health("web")).isEqualTo(new HealthCheckConfig(true, "GET", "/health", "app.local",
+                List.of(new StatusRange(200, 200), new StatusRange(204, 204), new StatusRange(300, 399)),
+                Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 2));
+        assertThat(c.health("api").enabled()).isFalse();
+    }
+
+    /**
+     * Each row: a file with one mistake, and the exact message it must produce. Line numbers count from the
+     * {@code tether {} line as 1.
+     */
+    static Stream<Arguments> oneProblemEach() {
+        return Stream.of(
+                Arguments.of("unknown key with a suggestion", """
+                        tether {
+                          backend-defaults { pool { max-idel = 8 } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.pool.max-idel = 8 (unknown key; did you mean max-idle?)"),
+                Arguments.of("unknown key without a close match", """
+                        tether {
+                          listener-defaults { colour = blue }
+                        """ + BACKEND,
+                        "t.conf:2: tether.listener-defaults.colour = \"blue\" (unknown key; expected one of address,"
+                                + " client-timeout, http-request-timeout, keep-alive-timeout, max-body-size,"
+                                + " max-header-size, max-uri-length)"),
+                Arguments.of("unknown key in a server", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1", wieght = 2 } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].wieght = 2 (unknown key; did you mean weight?)"),
+                Arguments.of("unknown key in a backend", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], balnce = first } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.balnce = \"first\" (unknown key; did you mean balance?)"),
+                Arguments.of("unknown top-level key", """
+                        tehter { }
+                        """ + "tether {\n" + BACKEND,
+                        "t.conf:1: tehter = {} (unknown key; did you mean tether?; every setting goes in tether { })"),
+                Arguments.of("wrong type: string for an integer", """
+                        tether {
+                          backends { app { retries = many, servers = [ { name = a, address = "h:1" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.retries = \"many\" (expected an integer 0..10)"),
+                Arguments.of("weight out of range", """
+                        tether {
+                          backends {
+                            app {
+                              servers = [
+                                { name = a, address = "h:1" }
+                                { name = b, address = "h:2" }
+                                { name = c, address = "h:3", weight = -1 }
+                              ]
+                            }
+                          }
+                        }
+                        """,
+                        "t.conf:7: tether.backends.app.servers[2].weight = -1 (expected an integer 0..256)"),
+                Arguments.of("wrong type: object for a string", """
+                        tether {
+                          backends { app { balance { x = 1 }, servers = [ { name = a, address = "h:1" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.balance = {\"x\":1} (expected one of round-robin,"
+                                + " least-connections, power-of-two, first)"),
+                Arguments.of("wrong type: servers not a list", """
+                        tether {
+                          backends { app { servers = "h:1" } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers = \"h:1\" (expected a list of servers such as"
+                                + " [ { name = node1, address = \"127.0.0.1:8081\" } ])"),
+                Arguments.of("bad duration", """
+                        tether {
+                          backend-defaults { timeouts { connect = 15 sec } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.timeouts.connect = \"15 sec\" (expected a duration such as"
+                                + " 500ms, 15s, 10m or 23h, above 0)"),
+                Arguments.of("zero duration where a positive one is needed", """
+                        tether {
+                          listeners = [ { name = http, port = 8080, client-timeout = 0s } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners[0].client-timeout = \"0s\" (expected a duration such as 500ms,"
+                                + " 15s, 10m or 23h, above 0)"),
+                Arguments.of("bad size", """
+                        tether {
+                          listener-defaults { max-body-size = 50 megs }
+                        """ + BACKEND,
+                        "t.conf:2: tether.listener-defaults.max-body-size = \"50 megs\" (expected a size such as"
+                                + " 8192, 32KiB or 50MiB, above 0)"),
+                Arguments.of("size too large for an int", """
+                        tether {
+                          listener-defaults { max-header-size = 4GiB }
+                        """ + BACKEND,
+                        "t.conf:2: tether.listener-defaults.max-header-size = \"4GiB\" (expected a size such as"
+                                + " 8192, 32KiB or 50MiB, above 0, below 2GiB)"),
+                Arguments.of("unknown balance algorithm", """
+                        tether {
+                          backends { app { balance = roundrobin, servers = [ { name = a, address = "h:1" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.balance = \"roundrobin\" (expected one of round-robin,"
+                                + " least-connections, power-of-two, first)"),
+                Arguments.of("route names a missing backend", """
+                        tether {
+                          routes = [
+                            { name = git, path-prefix = "/git/", backend = ap }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:3: tether.routes[0].backend = \"ap\" (names no backend; backends: app;"
+                                + " did you mean app?)"),
+                Arguments.of("route names a missing server", """
+                        tether {
+                          routes = [
+                            { name = git, path-prefix = "/git/", backend = app, use-server = node9 }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:3: tether.routes[0].use-server = \"node9\" (names no server of backend app;"
+                                + " its servers: node1, node2; did you mean node1?)"),
+                Arguments.of("default backend missing", """
+                        tether {
+                          default-backend = web
+                        """ + BACKEND,
+                        "t.conf:2: tether.default-backend = \"web\" (names no backend; backends: app)"),
+                Arguments.of("on-unavailable without use-server", """
+                        tether {
+                          routes = [ { name = r, backend = app, on-unavailable = refuse } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].on-unavailable = \"refuse\" (applies only with use-server;"
+                                + " remove it or add use-server)"),
+                Arguments.of("bad on-unavailable", """
+                        tether {
+                          routes = [ { name = r, backend = app, use-server = node1, on-unavailable = wait } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].on-unavailable = \"wait\" (expected fallback (balance over the"
+                                + " backend) or refuse (answer 503))"),
+                Arguments.of("bad regex", """
+                        tether {
+                          routes = [ { name = r, backend = app, path-regex = "/a(" } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].path-regex = \"/a(\" (expected a Java regular expression"
+                                + " matching the whole path, such as \"/api/v[12]/.*\"; Unclosed group at index 3)"),
+                Arguments.of("prefix without leading slash", """
+                        tether {
+                          routes = [ { name = r, backend = app, path-prefix = "git/" } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].path-prefix = \"git/\" (expected a path starting with /,"
+                                + " such as \"/git/\")"),
+                Arguments.of("route without backend", """
+                        tether {
+                          routes = [ { name = r, path-prefix = "/" } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].backend (missing; expected the name of a backend"
+                                + " (backends: app))"),
+                Arguments.of("duplicate route names", """
+                        tether {
+                          routes = [
+                            { name = r, path-prefix = "/a", backend = app }
+                            { name = r, path-prefix = "/b", backend = app }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:4: tether.routes[1].name = \"r\" (duplicate: tether.routes[0] has the same name;"
+                                + " route names must be unique)"),
+                Arguments.of("duplicate server names", """
+                        tether {
+                          backends {
+                            app {
+                              servers = [
+                                { name = node1, address = "h:1" }
+                                { name = node1, address = "h:2" }
+                              ]
+                            }
+                          }
+                        }
+                        """,
+                        "t.conf:6: tether.backends.app.servers[1].name = \"node1\" (duplicate:"
+                                + " tether.backends.app.servers[0] has the same name; server names must be unique"
+                                + " within a backend)"),
+                Arguments.of("duplicate listener names", """
+                        tether {
+                          listeners = [
+                            { name = http, port = 8080 }
+                            { name = http, port = 8081 }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:4: tether.listeners[1].name = \"http\" (duplicate: tether.listeners[0] has the"
+                                + " same name; listener names must be unique)"),
+                Arguments.of("duplicate listener ports", """
+                        tether {
+                          listeners = [
+                            { name = http, port = 8080 }
+                            { name = other, address = "127.0.0.1", port = 8080 }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:4: tether.listeners[1].port = 8080 (already used by tether.listeners[0];"
+                                + " each listener needs its own port)"),
+                Arguments.of("listener port out of range", """
+                        tether {
+                          listeners = [ { name = http, port = 80800 } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners[0].port = 80800 (expected an integer 0..65535)"),
+                Arguments.of("listener without port", """
+                        tether {
+                          listeners = [ { name = http } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners[0].port (missing; expected an integer 0..65535)"),
+                Arguments.of("listener address with a port", """
+                        tether {
+                          listeners = [ { name = http, address = "0.0.0.0:8080", port = 8080 } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners[0].address = \"0.0.0.0:8080\" (expected a bind address without"
+                                + " port, such as \"0.0.0.0\", \"::\" or \"127.0.0.1\" (the port goes in port = ...))"),
+                Arguments.of("no listeners", """
+                        tether {
+                          listeners = []
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners = [] (expected at least one listener, such as"
+                                + " [ { name = http, port = 8080 } ])"),
+                Arguments.of("server address without port", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "127.0.0.1" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].address = \"127.0.0.1\" (expected \"host:port\""
+                                + " such as \"127.0.0.1:8081\", \"app1.internal:80\" or \"[::1]:8081\")"),
+                Arguments.of("server address with a bad port", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "127.0.0.1:99999" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].address = \"127.0.0.1:99999\" (expected"
+                                + " \"host:port\" such as \"127.0.0.1:8081\", \"app1.internal:80\" or \"[::1]:8081\")"),
+                Arguments.of("server without address", """
+                        tether {
+                          backends { app { servers = [ { name = a } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].address (missing; expected \"host:port\" such as"
+                                + " \"127.0.0.1:8081\", \"app1.internal:80\" or \"[::1]:8081\")"),
+                Arguments.of("server name with a space", """
+                        tether {
+                          backends { app { servers = [ { name = "node 1", address = "h:1" } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].name = \"node 1\" (expected a name of letters,"
+                                + " digits, '.', '_' or '-')"),
+                Arguments.of("backend without servers", """
+                        tether {
+                          backends { app { servers = [] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers = [] (expected at least one server, such as"
+                                + " [ { name = node1, address = \"127.0.0.1:8081\" } ])"),
+                Arguments.of("no backends", """
+                        tether {
+                          listeners = [ { name = http, port = 8080 } ]
+                        }
+                        """,
+                        "t.conf:1: tether.backends (missing; expected at least one backend, such as backends"
+                                + " { app { servers = [ { name = node1, address = \"127.0.0.1:8081\" } ] } })"),
+                Arguments.of("bad cookie name", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], cookie { name = "a b" } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.cookie.name = \"a b\" (expected a cookie name (letters, digits"
+                                + " and !#$%&'*+-.^_`|~))"),
+                Arguments.of("bad expect", """
+                        tether {
+                          backend-defaults { health-check { expect = "2xx" } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.health-check.expect = \"2xx\" (expected status codes"
+                                + " 100..599 such as \"200\", \"200-399\" or \"200,204,300-399\")"),
+                Arguments.of("bad boolean", """
+                        tether {
+                          backend-defaults { health-check { enabled = sometimes } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.health-check.enabled = \"sometimes\" (expected on or off)"),
+                Arguments.of("health method in lower case", """
+                        tether {
+                          backend-defaults { health-check { method = head } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.health-check.method = \"head\" (expected an HTTP method in"
+                                + " capitals such as HEAD or GET)"),
+                Arguments.of("fall zero", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], health-check { fall = 0 } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.health-check.fall = 0 (expected an integer 1..100)"),
+                Arguments.of("fractional integer", """
+                        tether {
+                          event-loop-threads = 1.5
+                        """ + BACKEND,
+                        "t.conf:2: tether.event-loop-threads = 1.5 (expected an integer 0..1024)"),
+                Arguments.of("unresolvable substitution", """
+                        tether {
+                          drain-timeout = ${nothing.here}
+                        """ + BACKEND,
+                        "t.conf:2: Could not resolve substitution to a value: ${nothing.here}"),
+                Arguments.of("syntax error", """
+                        tether {
+                          listeners = [ { name = http, port = 8080 }
+                        }
+                        """,
+                        "t.conf:3: List should have had new element after a comma, instead had token: '}'"
+                                + " (if you want the comma or '}' to be part of a string value, then double-quote it)"));
+    }
+
+    /** Closes {@code tether {} with a valid backend of two servers; always starts on its own line. */
+    private static final String BACKEND = """
+              backends { app { servers = [ { name = node1, address = "h:1" }, { name = node2, address = "h:2" } ] } }
+            }
+            """;
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oneProblemEach")
+    void oneProblemIsReportedWithFileLineKeyAndWhatIsExpected(String what, String hocon, String expected) {
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse(hocon, "t.conf"));
+
+        assertThat(e).as("a problem for: " + what).isNotNull();
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(expected);
+        assertThat(e.getMessage()).contains(expected).startsWith("t.conf: 1 problem");
+    }
+
+    @Test
+    void everyProblemIsReportedNotOnlyTheFirstInLineOrder() {
+        String hocon = """
+                tether {
+                  listeners = [ { name = http, port = -1 } ]
+                  routes = [ { name = r, backend = nope } ]
+                  backends {
+                    app {
+                      balance = fastest
+                      servers = [
+                        { name = a, address = "h", weight = 300 }
+                        { name = a, address = "h:2" }
+                      ]
+                      timeouts { server = soon }
+                    }
+                  }
+                  drain-timout = 1s
+                }
+                """;
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse(hocon, "many.conf"));
+
+        assertThat(e.problems()).extracting(p -> p.location() + " " + p.path()).containsExactly(
+                "many.conf:2 tether.listeners[0].port",
+                "many.conf:3 tether.routes[0].backend",
+                "many.conf:6 tether.backends.app.balance",
+                "many.conf:8 tether.backends.app.servers[0].address",
+                "many.conf:8 tether.backends.app.servers[0].weight",
+                "many.conf:9 tether.backends.app.servers[1].name",
+                "many.conf:11 tether.backends.app.timeouts.server",
+                "many.conf:14 tether.drain-timout");
+        assertThat(e.getMessage()).startsWith("many.conf: 8 problems");
+    }
+
+    @Test
+    void aBadDefaultIsReportedOnceWhereItIsWritten() {
+        String hocon = """
+                tether {
+                  listener-defaults { keep-alive-timeout = forever }
+                  listeners = [ { name = a, port = 1 }, { name = b, port = 2 } ]
+                  backend-defaults { server-defaults { weight = heavy } }
+                  backends {
+                    x { servers = [ { name = a, address = "h:1" }, { name = b, address = "h:2" } ] }
+                    y { servers = [ { name = c, address = "h:3" } ] }
+                  }
+                  default-backend = x
+                }
+                """;
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse(hocon, "d.conf"));
+
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
+                "d.conf:2: tether.listener-defaults.keep-alive-timeout = \"forever\" (expected a duration such as"
+                        + " 500ms, 15s, 10m or 23h, above 0)",
+                "d.conf:4: tether.backend-defaults.server-defaults.weight = \"heavy\" (expected an integer 0..256)");
+    }
+
+    @Test
+    void includesResolveRelativeToTheFileAndProblemsNameTheIncludedFile(@TempDir Path dir) throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("parts"));
+        Files.writeString(sub.resolve("backends.conf"), """
+                tether.backends {
+                  app {
+                    servers = [
+                      { name = node1, address = "127.0.0.1:8081" }
+                      { name = node2, address = "127.0.0.1:8082", weight = -1 }
+                    ]
+                  }
+                }
+                """);
+        Path main = dir.resolve("proxy.conf");
+        Files.writeString(main, """
+                include required("parts/backends.conf")
+                tether.listeners = [ { name = http, port = 9090 } ]
+                """);
+
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ConfigLoader.load(main));
+        assertThat(e.source()).isEqualTo(main.toString());
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
+                sub.resolve("backends.conf") + ":5: tether.backends.app.servers[1].weight = -1"
+                        + " (expected an integer 0..256)");
+
+        Files.writeString(sub.resolve("backends.conf"), """
+                tether.backends.app.servers = [ { name = node1, address = "127.0.0.1:8081" } ]
+                """);
+        ProxyConfig c = ConfigLoader.load(main);
+        assertThat(c.listeners()).extracting(ListenerConfig::port).containsExactly(9090);
+        assertThat(c.routing().backend("app").servers()).containsExactly(ServerConfig.of("node1", "127.0.0.1", 8081));
+    }
+
+    @Test
+    void aMissingRequiredIncludeIsAProblem(@TempDir Path dir) throws IOException {
+        Path main = dir.resolve("proxy.conf");
+        Files.writeString(main, "include required(\"nowhere.conf\")\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(main))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("nowhere.conf");
+    }
+
+    @Test
+    void aMissingFileIsAProblem(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.conf");
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.load(missing));
+
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(missing + ": no such file");
+    }
+
+    @Test
+    void substitutionsFromReferenceResolve() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  drain-timeout = ${tether.backend-defaults.timeouts.connect}
+                  backends { app { servers = [ { name = a, address = "h:1" } ] } }
+                }
+                """, "s.conf");
+
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void withSeveralBackendsAndNoDefaultUnmatchedRequestsHaveNoBackend() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  routes = [ { name = b, path-prefix = "/b/", backend = b } ]
+                  backends {
+                    a { servers = [ { name = a1, address = "h:1" } ] }
+                    b { servers = [ { name = b1, address = "h:2" } ] }
+                  }
+                }
+                """, "n.conf");
+
+        assertThat(c.routing().defaultBackend()).isNull();
+        assertThat(c.routing().backends()).extracting(BackendConfig::name).as("file order").containsExactly("a", "b");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "200             | 200-200",
+        "200-399         | 200-399",
+        "200,204,300-399 | 200-200 204-204 300-399",
+        "' 200 , 301 '   | 200-200 301-301",
+    })
+    void statusRangesParse(String text, String ranges) {
+        assertThat(ConfigLoader.parseStatusRanges(text))
+                .extracting(r -> r.from() + "-" + r.to())
+                .containsExactly(ranges.split(" "));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"''", "2xx", "200-", "99", "600", "399-200", "'200,,300'", "200;300"})
+    void malformedStatusRangesAreRejected(String text) {
+        assertThat(ConfigLoader.parseStatusRanges(text)).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1:8081    | 127.0.0.1     | 8081",
+        "app1.internal:80  | app1.internal | 80",
+        "[::1]:8081        | ::1           | 8081",
+        "[fe80::1%eth0]:1  | fe80::1%eth0  | 1",
+        "' host:65535 '    | host          | 65535",
+    })
+    void serverAddressesParse(String address, String host, int port) {
+        assertThat(RoutingBinder.HostPort.parse(address)).isEqualTo(new RoutingBinder.HostPort(host, port));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"127.0.0.1", ":80", "host:", "host:0", "host:65536", "host:80x", "::1:80", "[::1]", "[::1]80",
+        "a b:80", "http://host:80"})
+    void malformedServerAddressesAreRejected(String address) {
+        assertThat(RoutingBinder.HostPort.parse(address)).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"max-idel, max-idle", "wieght, weight", "Balance, balance", "retires, retries", "idle, "})
+    void closestKeySuggestsLikelyTypos(String typo, String suggestion) {
+        assertThat(ConfigSection.closest(typo, List.of("max-idle", "weight", "balance", "retries", "idle-timeout")))
+                .isEqualTo(suggestion);
+    }
+
+    @Test
+    void summaryDescribesListenersRoutesAndBackends() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  listeners = [ { name = http, address = "127.0.0.1", port = 8080 } ]
+                  routes = [ { name = git, path-prefix = "/git/", backend = app, use-server = node1 } ]
+                  backends {
+                    app {
+                      servers = [
+                        { name = node1, address = "10.0.0.1:80" }
+                        { name = node2, address = "10.0.0.2:80", backup = on, weight = 2 }
+                      ]
+                      cookie { name = srv, max-idle = 24h }
+                      health-check { enabled = on }
+                    }
+                  }
+                }
+                """, "sum.conf");
+
+        assertThat(ConfigSummary.describe(c)).isEqualTo("""
+                listeners:
+                  http  127.0.0.1:8080  client 1m, request head 10s, keep-alive 10s, body <= 50MiB
+                routes (first match wins):
+                  git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
+                  (no match)  -> app
+                backends:
+                  app  round-robin, retries 3, redispatch on, cookie srv (httponly, max-idle 1d)
+                    timeouts connect 15s, server 10m, queue 1m, tunnel 23h; pool idle 30s, max 64 per thread
+                    health HEAD /status expect 200, every 2s, timeout 2s, rise 2, fall 3
+                    node1  10.0.0.1:80
+                    node2  10.0.0.2:80  weight 2  backup
+                """);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT15S, 15s", "PT90M, 1h30m", "PT23H, 23h", "PT24H, 1d"})
+    void durationsAreWrittenAsInConfigFiles(Duration d, String text) {
+        assertThat(ConfigSummary.duration(d)).isEqualTo(text);
+    }
+}
