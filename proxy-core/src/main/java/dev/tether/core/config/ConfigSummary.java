@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *   git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
  *   (no match)  -> app
  * backends:
- *   app  round-robin, retries 3, redispatch on, cookie server-pro-ha (max-idle 1d)
+ *   app  round-robin, retries 3, redispatch on, cookie server-pro-ha (httponly, max-idle 24h)
  *     timeouts connect 15s, server 10m, queue 1m, tunnel 23h; pool idle 30s, max 64 per thread
  *     health HEAD /status expect 200, every 2s, timeout 2s, rise 2, fall 3
  *     node1  10.0.0.1:80
@@ -150,7 +150,7 @@ public final class ConfigSummary {
                 + ", rise " + h.rise() + ", fall " + h.fall();
     }
 
-    /** {@code 1d}, {@code 23h}, {@code 1h30m}, {@code 15s}, {@code 250ms}: the way HOCON files write them. */
+    /** {@code 7d}, {@code 24h}, {@code 1h30m}, {@code 15s}, {@code 250ms}: the way HOCON files write them. */
     static String duration(Duration d) {
         if (d.isZero()) {
             return "0s";
@@ -160,9 +160,13 @@ public final class ConfigSummary {
             return ms + "ms";
         }
         long s = ms / 1000;
+        if (s % 86_400 == 0 && s >= 2 * 86_400) {
+            return s / 86_400 + "d";
+        }
+        // hours rather than days below two days: "24h" reads as HAProxy's maxidle 24h does
         StringBuilder b = new StringBuilder();
-        long[] units = {86_400, 3_600, 60, 1};
-        String[] names = {"d", "h", "m", "s"};
+        long[] units = {3_600, 60, 1};
+        String[] names = {"h", "m", "s"};
         for (int i = 0; i < units.length; i++) {
             if (s >= units[i]) {
                 b.append(s / units[i]).append(names[i]);

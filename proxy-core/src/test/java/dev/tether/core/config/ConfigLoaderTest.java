@@ -673,7 +673,7 @@ class ConfigLoaderTest {
                   git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
                   (no match)  -> app
                 backends:
-                  app  round-robin, retries 3, redispatch on, cookie srv (httponly, max-idle 1d)
+                  app  round-robin, retries 3, redispatch on, cookie srv (httponly, max-idle 24h)
                     timeouts connect 15s, server 10m, queue 1m, tunnel 23h; pool idle 30s, max 64 per thread
                     health HEAD /status expect 200, every 2s, timeout 2s, rise 2, fall 3
                     node1  10.0.0.1:80
@@ -682,7 +682,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT15S, 15s", "PT90M, 1h30m", "PT23H, 23h", "PT24H, 1d"})
+    @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT15S, 15s", "PT90M, 1h30m", "PT23H, 23h", "PT24H, 24h", "PT36H, 36h", "PT48H, 2d", "PT169H, 169h"})
     void durationsAreWrittenAsInConfigFiles(Duration d, String text) {
         assertThat(ConfigSummary.duration(d)).isEqualTo(text);
     }

@@ -1,0 +1,83 @@
+package dev.tether.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every file shipped in conf/ must load: an operator copies them, so they never rot. */
+class ConfFilesTest {
+
+    /** conf/ seen from proxy-core, where Maven runs the tests. */
+    private static final Path CONF = Path.of("..", "conf");
+
+    static List<Path> confFiles() throws IOException {
+        try (Stream<Path> files = Files.list(CONF)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".conf")).sorted().toList();
+        }
+    }
+
+    @Test
+    void confHoldsTheDeploymentsThisProxyIsFor() throws IOException {
+        assertThat(confFiles()).extracting(p -> p.getFileName().toString())
+                .contains("demo.conf", "overleaf-ha.conf", "helpy-ha.conf", "openslides.conf");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("confFiles")
+    void everyConfFileIsValid(Path file) {
+        ProxyConfig config = ConfigLoader.load(file);
+
+        assertThat(config.listeners()).isNotEmpty();
+        assertThat(config.routing().backends()).isNotEmpty();
+        assertThat(ConfigSummary.describe(config)).contains("listeners:", "backends:");
+    }
+
+    @Test
+    void overleafTranslationKeepsTheGuidesValues() {
+        ProxyConfig c = ConfigLoader.load(CONF.resolve("overleaf-ha.conf"));
+
+        var backend = c.routing().backend("server-pro");
+        assertThat(backend.servers()).extracting(s -> s.name())
+                .containsExactly("server-pro-ha-1", "server-pro-ha-2", "server-pro-ha-3");
+        assertThat(backend.cookie().name()).isEqualTo("server-pro-ha");
+        assertThat(backend.cookie().maxIdle()).hasHours(24);
+        assertThat(backend.retries()).isEqualTo(3);
+        assertThat(backend.redispatch()).isTrue();
+        assertThat(c.health("server-pro").enabled()).isTrue();
+        assertThat(c.health("server-pro").method()).isEqualTo("HEAD");
+        assertThat(c.health("server-pro").path()).isEqualTo("/status");
+        assertThat(c.health("server-pro").expects(200)).isTrue();
+        assertThat(c.health("server-pro").expects(302)).isFalse();
+        BackendTimeouts t = c.timeouts("server-pro");
+        assertThat(List.of(t.connect(), t.server(), t.queue(), t.tunnel()))
+                .extracting(d -> ConfigSummary.duration(d))
+                .containsExactly("15s", "10m", "1m", "23h");
+        ListenerConfig http = c.listeners().get(0);
+        assertThat(ConfigSummary.duration(http.clientTimeout())).isEqualTo("1m");
+        assertThat(http.maxBodyBytes()).isEqualTo(50L * 1024 * 1024);
+        assertThat(c.routing().routes()).singleElement().satisfies(r -> {
+            assertThat(r.match().pathPrefix()).isEqualTo("/git/");
+            assertThat(r.useServer()).isEqualTo("server-pro-ha-1");
+        });
+    }
+
+    @Test
+    void demoMatchesWhatTheEmbeddedDemoStarts() {
+        ProxyConfig c = ConfigLoader.load(CONF.resolve("demo.conf"));
+
+        assertThat(c.listeners()).extracting(ListenerConfig::port).containsExactly(8080);
+        var demo = c.routing().backend("demo");
+        assertThat(demo.servers()).extracting(s -> s.name() + "@" + s.host() + ":" + s.port())
+                .containsExactly("demo1@127.0.0.1:9001", "demo2@127.0.0.1:9002", "demo3@127.0.0.1:9003");
+        assertThat(demo.cookie().name()).isEqualTo("tether");
+        assertThat(c.health("demo").enabled()).isTrue();
+        assertThat(c.routing().defaultBackend()).isEqualTo("demo");
+    }
+}
