@@ -155,7 +155,7 @@ public final class ProxyServer {
                 break;
             }
         }
-        if (!clients.isEmpty()) {
+        if (!clients.isEmpty() && !drain.isZero()) {
             log.warn("drain timeout {} ran out: closing {} client connections", drain, clients.size());
             clients.close().awaitUninterruptibly();
         }

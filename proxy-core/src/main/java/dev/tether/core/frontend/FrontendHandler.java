@@ -15,6 +15,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
@@ -78,11 +79,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         CLIENT_WRITE
     }
 
+    private static final long LINGER_MILLIS = 2000;
+
     private final ListenerContext context;
     private ChannelHandlerContext ctx;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private boolean closing;
-    private boolean firstRequest = true;
+    private boolean lingering;
+    private boolean lingerOnClose;
 
     private Phase phase = Phase.NONE;
     private long timeoutNanos;
@@ -167,6 +171,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (lingering) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!pending.isEmpty()) {
             pending.add(msg);
         } else {
@@ -254,7 +262,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         startNanos = System.nanoTime();
         startMillis = System.currentTimeMillis();
         requestComplete = false;
-        firstRequest = false;
 
         DecoderResult result = head.decoderResult();
         if (result.isFailure()) {
@@ -263,6 +270,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     : cause instanceof TooLongHttpHeaderException ? 431
                     : cause instanceof TooLongFrameException ? 400 : 400;
             requestComplete = true;
+            clientVersion = HttpVersion.HTTP_1_1; // what the decoder made of a broken request line means nothing
             if (head instanceof HttpContent c) {
                 c.release();
             }
@@ -613,6 +621,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         responseDone = true;
         releaseBody();
         closeClient |= close || !clientKeepAlive || closing;
+        lingerOnClose = close;
         var response = ErrorResponses.build(ctx.alloc(), code, message, closeClient);
         response.setProtocolVersion(clientVersion != null && clientVersion.equals(HttpVersion.HTTP_1_0)
                 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
@@ -652,10 +661,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         boolean close = closeClient || closing;
+        boolean linger = lingerOnClose;
         resetExchange();
         if (close) {
             arm(Phase.NONE, null);
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (linger) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> linger());
+            } else {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         arm(Phase.IDLE, context.listener().keepAliveTimeout());
@@ -667,6 +681,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         readClientIfWanted();
+    }
+
+    /**
+     * Closes after an error answer while the client may still be sending (an oversized head or body): closing at
+     * once with unread input makes the kernel send a reset, which can destroy the answer before the client reads
+     * it. So, as nginx's lingering close does, stop writing, discard input for a moment, then close.
+     */
+    private void linger() {
+        releasePending();
+        lingering = true;
+        if (ctx.channel() instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        }
+        ctx.channel().config().setAutoRead(true);
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Ends the exchange after a failure that leaves no status to send (client gone, or response cut). */
@@ -740,6 +771,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         skipInformational = false;
         backendReusable = false;
         closeClient = false;
+        lingerOnClose = false;
         cookieSet = false;
         status = -1;
         bytesOut = 0;
@@ -832,7 +864,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case REQUEST_HEAD -> {
                 // The head is still incomplete, so no HttpRequest exists yet: answer 408 directly.
                 var response = ErrorResponses.build(ctx.alloc(), 408, "the request head did not arrive in time", true);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(response).addListener(f -> linger());
             }
             case REQUEST_BODY -> {
                 if (!responseStarted) {

@@ -68,6 +68,8 @@ public final class TestBackend implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> countsByPath = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     public final AtomicInteger statusCode = new AtomicInteger(200);
+    /** Body bytes that {@code /download} has handed to its socket so far. */
+    public final AtomicLong downloadWritten = new AtomicLong();
 
     public TestBackend(String name) throws InterruptedException {
         this.name = name;
@@ -202,6 +204,7 @@ public final class TestBackend implements AutoCloseable {
             while (left.get() > 0 && ctx.channel().isWritable()) {
                 int n = (int) Math.min(64 * 1024, left.get());
                 left.addAndGet(-n);
+                downloadWritten.addAndGet(n);
                 ByteBuf chunk = ctx.alloc().buffer(n);
                 chunk.writeZero(n);
                 ctx.write(new DefaultHttpContent(chunk));

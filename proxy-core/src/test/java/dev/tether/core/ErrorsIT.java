@@ -1,0 +1,224 @@
+package dev.tether.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tether.core.config.BackendTimeouts;
+import dev.tether.core.config.ListenerConfig;
+import dev.tether.core.testing.LeakCheck;
+import dev.tether.core.testing.RawClient;
+import dev.tether.core.testing.TestBackend;
+import dev.tether.core.testing.TestProxy;
+import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.model.ServerState;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every error ends in a definite status or a visibly cut transfer, never a hang. */
+@ExtendWith(LeakCheck.class)
+class ErrorsIT {
+
+    private TestBackend a;
+    private ProxyServer proxy;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        a = new TestBackend("a");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (proxy != null) {
+            proxy.stop(Duration.ZERO);
+        }
+        a.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(TestProxy.uri(proxy, path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on. */
+    static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void unreachableServerGives502AfterRetries() throws Exception {
+        TestProxy p = new TestProxy();
+        p.servers.add(ServerConfig.of("dead", "127.0.0.1", deadPort()));
+        p.retries = 2;
+        proxy = p.start();
+        HttpResponse<String> r = get("/x");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("could not connect to server app/dead");
+    }
+
+    @Test
+    void connectFailureIsRedispatchedToALiveServer() throws Exception {
+        TestProxy p = new TestProxy();
+        p.servers.add(ServerConfig.of("dead", "127.0.0.1", deadPort()));
+        p.backends(a);
+        p.retries = 1;
+        proxy = p.start();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(TestProxy.uri(proxy, "/post"))
+                    .POST(HttpRequest.BodyPublishers.ofString("payload " + i)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Backend-Id")).hasValue("a");
+        }
+        // Every POST reached the live server exactly once.
+        assertThat(a.count("/post")).isEqualTo(6);
+    }
+
+    @Test
+    void noUsableServerGives503() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        proxy.tables().setServerState("app", "a", ServerState.MAINT);
+        HttpResponse<String> r = get("/x");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(a.count("/x")).isZero();
+    }
+
+    @Test
+    void serverTimeoutGives504() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        BackendTimeouts d = BackendTimeouts.defaults();
+        p.timeouts = new BackendTimeouts(d.connect(), Duration.ofMillis(300), d.queue(), d.tunnel(), d.poolIdle(),
+                d.poolMaxIdle());
+        proxy = p.start();
+        HttpResponse<String> r = get("/delay?ms=3000");
+        assertThat(r.statusCode()).isEqualTo(504);
+        // The connection stays usable for the next request.
+        assertThat(get("/after").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void serverClosingBeforeAnsweringGives502() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        assertThat(get("/close").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void garbageFromTheServerGives502() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        assertThat(get("/garbage").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void serverDyingMidBodyCutsTheClientTransfer() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        assertThatThrownBy(() -> get("/partial")).isInstanceOf(IOException.class);
+        try (RawClient raw = new RawClient(proxy.port())) {
+            String got = raw.send("GET /partial HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 200").contains("content-length: 1000");
+            assertThat(got.length() - got.indexOf("\r\n\r\n") - 4).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void malformedRequestGives400AndClose() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            String got = raw.send("THIS IS NOT HTTP\r\n\r\n").readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 400");
+        }
+        assertThat(a.seen()).isEmpty();
+    }
+
+    @Test
+    void missingHostOnHttp11Gives400() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            assertThat(raw.send("GET / HTTP/1.1\r\n\r\n").readUntilClose()).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void tooLongUriGives414AndTooLargeHeadGives431() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            String got = raw.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n").readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 414");
+        }
+        try (RawClient raw = new RawClient(proxy.port())) {
+            String got = raw.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n")
+                    .readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 431");
+        }
+        assertThat(a.seen()).isEmpty();
+    }
+
+    @Test
+    void bodyOverTheLimitGives413() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        ListenerConfig l = p.listener;
+        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), l.httpRequestTimeout(),
+                l.keepAliveTimeout(), 1000, l.maxHeaderBytes(), l.maxUriLength());
+        proxy = p.start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            String got = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n").readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 413");
+        }
+        try (RawClient raw = new RawClient(proxy.port())) {
+            // Chunked: the size is only known as it streams.
+            String got = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "400\r\n" + "x".repeat(1024) + "\r\n").readUntilClose();
+            assertThat(got).startsWith("HTTP/1.1 413");
+        }
+        assertThat(a.count("/upload")).isZero();
+    }
+
+    @Test
+    void slowRequestHeadGives408() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        ListenerConfig l = p.listener;
+        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), Duration.ofMillis(300),
+                l.keepAliveTimeout(), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        proxy = p.start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            raw.send("GET / HTTP/1.1\r\nHost: x\r\n");
+            assertThat(raw.readUntilClose()).startsWith("HTTP/1.1 408");
+        }
+    }
+
+    @Test
+    void stalledRequestBodyGives408() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        ListenerConfig l = p.listener;
+        p.listener = new ListenerConfig(l.name(), l.address(), 0, Duration.ofMillis(300), l.httpRequestTimeout(),
+                l.keepAliveTimeout(), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        proxy = p.start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part");
+            assertThat(raw.readUntilClose()).startsWith("HTTP/1.1 408");
+        }
+    }
+
+    @Test
+    void idleKeepAliveConnectionIsClosed() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        ListenerConfig l = p.listener;
+        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), l.httpRequestTimeout(),
+                Duration.ofMillis(300), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        proxy = p.start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            assertThat(raw.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n").readResponses(1)).startsWith("HTTP/1.1 200");
+            raw.timeout(5000);
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+}
