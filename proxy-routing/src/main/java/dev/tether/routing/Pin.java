@@ -1,6 +1,7 @@
 package dev.tether.routing;
 
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.match.UuidShardMap;
 
 /** The part of a route that pins a request to one server of its backend: use-server, a shard map or a hash. */
 interface Pin {
@@ -32,6 +33,20 @@ interface Pin {
         @Override
         public Reason reason() {
             return Reason.PATH_RULE;
+        }
+    }
+
+    /** Pins by the base UUID in the path through a compiled shard map. */
+    record UuidMap(UuidShardMap map, UnavailablePolicy policy) implements Pin {
+
+        @Override
+        public int target(RequestView request) {
+            return map.route(request.path());
+        }
+
+        @Override
+        public Reason reason() {
+            return Reason.UUID_PREFIX_MAP;
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.match.RouteMatcher;
+import dev.tether.routing.match.UuidShardMap;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
 import dev.tether.routing.sticky.StickyCookies;
@@ -80,6 +81,12 @@ public final class RoutingTable {
     private static Pin pin(RouteConfig r, BackendSnapshot backend) {
         if (r.useServer() != null) {
             return new Pin.UseServer(backend.index.get(r.useServer()), r.onUnavailable());
+        }
+        if (r.uuidMap() != null) {
+            return new Pin.UuidMap(new UuidShardMap(r.uuidMap(), backend.index::get), r.uuidMap().onUnavailable());
+        }
+        if (r.hash() != null) {
+            throw new IllegalArgumentException("hash routing is not supported yet");
         }
         return null;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Everything the routing engine needs: the backends, the rules in order, and the default backend.
@@ -31,9 +32,19 @@ public record RoutingConfig(List<RouteConfig> routes, List<BackendConfig> backen
             if (b == null) {
                 problems.add("route " + r.name() + ": backend = " + r.backend() + " names no backend (known: "
                         + byName.keySet() + ")");
-            } else if (r.useServer() != null && b.server(r.useServer()) == null) {
-                problems.add("route " + r.name() + ": use-server = " + r.useServer() + " names no server of backend "
-                        + b.name());
+            } else {
+                if (r.useServer() != null && b.server(r.useServer()) == null) {
+                    problems.add("route " + r.name() + ": use-server = " + r.useServer()
+                            + " names no server of backend " + b.name());
+                }
+                if (r.uuidMap() != null) {
+                    for (String server : new TreeSet<>(r.uuidMap().servers())) {
+                        if (b.server(server) == null) {
+                            problems.add("route " + r.name() + ": uuid-map names server " + server
+                                    + ", which backend " + b.name() + " does not have");
+                        }
+                    }
+                }
             }
         }
         if (!problems.isEmpty()) {

@@ -1,0 +1,114 @@
+package dev.tether.routing.match;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the base UUID in a path without allocating.
+ *
+ * <p>By default it scans for the first dashed UUID ({@code 8-4-4-4-12} hex digits, either case) that is not part
+ * of a longer run of hex digits. A configured pattern is a Java regex compiled once; the UUID is its group named
+ * {@code uuid}, else group 1, else the whole match; each thread reuses one {@link Matcher}. The result is the
+ * region {@code [start, end)} packed in a {@code long}, or -1 when there is none.
+ */
+public final class UuidFinder {
+
+    /** The default: the first dashed UUID in the path. */
+    public static final UuidFinder FIRST_IN_PATH = new UuidFinder(null);
+
+    private static final int UUID_LENGTH = 36;
+
+    private final ThreadLocal<Matcher> matcher;
+    private final boolean named;
+    private final boolean grouped;
+
+    /** @param pattern a Java regex, or {@code null} for the default scan */
+    public UuidFinder(String pattern) {
+        if (pattern == null) {
+            matcher = null;
+            named = false;
+            grouped = false;
+        } else {
+            Pattern p = RouteMatcher.compile(pattern, "uuid-map.pattern");
+            matcher = ThreadLocal.withInitial(() -> p.matcher(""));
+            named = pattern.contains("(?<uuid>");
+            grouped = p.matcher("").groupCount() >= 1;
+        }
+    }
+
+    /** The region of the UUID in {@code path} as {@code start << 32 | end}, or -1. */
+    public long find(String path) {
+        if (path == null) {
+            return -1;
+        }
+        if (matcher == null) {
+            return scan(path);
+        }
+        Matcher m = matcher.get().reset(path);
+        if (!m.find()) {
+            return -1;
+        }
+        int start;
+        int end;
+        if (named) {
+            start = m.start("uuid");
+            end = m.end("uuid");
+        } else if (grouped) {
+            start = m.start(1);
+            end = m.end(1);
+        } else {
+            start = m.start();
+            end = m.end();
+        }
+        return start < 0 ? -1 : ((long) start << 32) | end;
+    }
+
+    public static int start(long region) {
+        return (int) (region >>> 32);
+    }
+
+    public static int end(long region) {
+        return (int) region;
+    }
+
+    private static long scan(String s) {
+        int last = s.length() - UUID_LENGTH;
+        for (int i = 0; i <= last; i++) {
+            if (s.charAt(i + 8) == '-' && s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-'
+                    && s.charAt(i + 23) == '-' && isUuidAt(s, i)) {
+                boolean before = i > 0 && hex(s.charAt(i - 1)) >= 0;
+                boolean after = i + UUID_LENGTH < s.length() && hex(s.charAt(i + UUID_LENGTH)) >= 0;
+                if (!before && !after) {
+                    return ((long) i << 32) | (i + UUID_LENGTH);
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isUuidAt(String s, int at) {
+        for (int k = 0; k < UUID_LENGTH; k++) {
+            if (k == 8 || k == 13 || k == 18 || k == 23) {
+                continue;
+            }
+            if (hex(s.charAt(at + k)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of a hex digit of either case, or -1. */
+    static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+}
