@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Tether side by side with HAProxy, nginx and no proxy at all, on the same backends, in one run.
+#
+#   bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--warmup SECONDS] [--pin-proxy CPUS]
+#                [--threads N] [--wrk-threads N] [--rate R] [--scenarios a,b] [--contestants a,b] [--build]
+#
+# Installs haproxy, nginx-light and wrk from Debian's packages when missing, builds the jars when missing (or with
+# --build), starts one nginx with two backends, then for each proxy profile starts the three proxies, warms them
+# up and measures every scenario of the profile, contestants interleaved within each run. Prints a Markdown table
+# and writes it to bench/results/<UTC date and time>.md; raw outputs stay in bench/results/<same>/.
+# Everything listens on 127.0.0.1. Only processes this script started are stopped, by PID. See bench/README.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_JAR=$ROOT/bench/target/benchmarks.jar
+TETHER_JAR=$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar
+TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m}
+HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
+COMMAND_LINE="bench/run.sh $*"
+
+QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
+BUILD=0
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --quick) QUICK=1 ;;
+        --runs) RUNS=$2; shift ;;
+        --duration) DURATION=$2; shift ;;
+        --warmup) WARMUP=$2; shift ;;
+        --pin-proxy) PIN_PROXY=$2; shift ;;
+        --threads) THREADS=$2; shift ;;
+        --wrk-threads) WRK_THREADS=$2; shift ;;
+        --rate) RATE=$2; shift ;;
+        --scenarios) SCENARIOS=$2; shift ;;
+        --contestants) CONTESTANTS=$2; shift ;;
+        --build) BUILD=1 ;;
+        -h|--help) usage ;;
+        *) echo "run.sh: unknown option '$1'" >&2; usage ;;
+    esac
+    shift
+done
+if [[ $QUICK == 1 ]]; then
+    RUNS=${RUNS:-2} DURATION=${DURATION:-4} WARMUP=${WARMUP:-3}
+else
+    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10}
+fi
+# Bounded: a typo must not turn into an hour of load.
+(( RUNS >= 1 && RUNS <= 20 )) || { echo "run.sh: --runs $RUNS (expected 1..20)" >&2; exit 2; }
+(( DURATION >= 1 && DURATION <= 120 )) || { echo "run.sh: --duration $DURATION (expected 1..120)" >&2; exit 2; }
+(( WARMUP >= 0 && WARMUP <= 120 )) || { echo "run.sh: --warmup $WARMUP (expected 0..120)" >&2; exit 2; }
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+
+# ---- tools -------------------------------------------------------------------------------------------------------
+PATH=$PATH:/usr/sbin:/sbin
+install_tools() {
+    local missing=()
+    command -v haproxy >/dev/null || missing+=(haproxy)
+    command -v nginx >/dev/null || missing+=(nginx-light)
+    command -v wrk >/dev/null || missing+=(wrk)
+    [[ ${#missing[@]} == 0 ]] && return
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    log "installing ${missing[*]} from Debian packages"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+install_tools
+
+if [[ $BUILD == 1 || ! -f $BENCH_JAR || ! -f $TETHER_JAR ]]; then
+    log "building (./mvnw -q -B -DskipTests package)"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests ${MVN_OFFLINE:+-o} package)
+fi
+harness() { java -cp "$BENCH_JAR" dev.tether.bench.harness.Main "$@"; }
+
+# ---- processes we own --------------------------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME PINNING... -- COMMAND...: runs COMMAND in the background (taskset execs, so $! is the process itself).
+STARTED_PID=""
+start() {
+    local name=$1; shift
+    "$@" >"$OUT/$name.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+stop() {
+    local pid=$1 kept=() p
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+    PIDS=("${kept[@]}")
+}
+wait_http() { # wait_http URL NAME PID: up to 30 s for a 2xx
+    local url=$1 name=$2 pid=$3 i
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$pid" 2>/dev/null || { log "$name exited; its log:"; tail -20 "$OUT/$name.log" >&2; exit 1; }
+        curl -fs -o /dev/null --max-time 1 "$url" && return 0
+        sleep 0.1
+    done
+    log "$name did not answer $url within 30 s; its log:"; tail -20 "$OUT/$name.log" >&2; exit 1
+}
+# Every process of a proxy (nginx master and workers), for CPU accounting.
+proc_tree() {
+    local pid=$1 child
+    echo "$pid"
+    for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do proc_tree "$child"; done
+}
+cpu_snapshot() { # cpu_snapshot PID FILE
+    local p
+    : >"$2"
+    for p in $(proc_tree "$1"); do cat /proc/"$p"/stat >>"$2" 2>/dev/null || true; done
+}
+
+# ---- CPU pinning -------------------------------------------------------------------------------------------------
+expand_cpus() { # "0-2,5" -> "0 1 2 5"
+    local part a b
+    for part in ${1//,/ }; do
+        if [[ $part == *-* ]]; then a=${part%-*} b=${part#*-}; seq "$a" "$b"; else echo "$part"; fi
+    done
+}
+PROXY_PIN=() LOAD_PIN=() OTHER_CPUS=""
+if [[ -n $PIN_PROXY ]]; then
+    PROXY_PIN=(taskset -c "$PIN_PROXY")
+    proxy_set=" $(expand_cpus "$PIN_PROXY" | tr '\n' ' ') "
+    for ((c = 0; c < $(nproc --all); c++)); do
+        [[ $proxy_set == *" $c "* ]] || OTHER_CPUS+="${OTHER_CPUS:+,}$c"
+    done
+    # Load generator and backends get the other cores, when there are any.
+    [[ -n $OTHER_CPUS ]] && LOAD_PIN=(taskset -c "$OTHER_CPUS")
+fi
+
+# ---- layout ------------------------------------------------------------------------------------------------------
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT=$ROOT/bench/results/$STAMP
+mkdir -p "$OUT/runs"
+chmod 755 "$OUT"
+mapfile -t PORTS < <(harness free-ports 5)
+BACKEND_PORTS="${PORTS[0]},${PORTS[1]}"
+declare -A PROXY_PORT=([tether]=${PORTS[2]} [haproxy]=${PORTS[3]} [nginx]=${PORTS[4]})
+DIRECT_URL="http://127.0.0.1:${PORTS[0]}"
+
+scenario_args=()
+[[ $QUICK == 1 ]] && scenario_args+=(--quick)
+[[ -n $SCENARIOS ]] && scenario_args+=(--names "$SCENARIOS")
+(( RATE > 0 )) && scenario_args+=(--rate "$RATE")
+mapfile -t SCENARIO_LINES < <(harness scenarios "${scenario_args[@]}")
+[[ ${#SCENARIO_LINES[@]} -gt 0 ]] || { echo "run.sh: no runnable scenario selected" >&2; exit 2; }
+wanted() { [[ -z $CONTESTANTS || ",$CONTESTANTS," == *",$1,"* ]]; }
+
+# ---- backends ----------------------------------------------------------------------------------------------------
+BACKEND_CONF=$(harness backends --dir "$OUT" --ports "$BACKEND_PORTS")
+start backends "${LOAD_PIN[@]}" nginx -c "$BACKEND_CONF" -e "$OUT/backends.stderr.log"
+BACKENDS_PID=$STARTED_PID
+wait_http "http://127.0.0.1:${PORTS[0]}/status" backends "$BACKENDS_PID"
+wait_http "http://127.0.0.1:${PORTS[1]}/status" backends "$BACKENDS_PID"
+log "backends on $BACKEND_PORTS (pid $BACKENDS_PID); proxies: tether ${PROXY_PORT[tether]}," \
+    "haproxy ${PROXY_PORT[haproxy]}, nginx ${PROXY_PORT[nginx]}; pin proxy: ${PIN_PROXY:-none}," \
+    "load and backends: ${OTHER_CPUS:-unpinned}"
+
+start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
+    local c=$1 profile=$2 conf
+    conf=$(harness proxy-conf --contestant "$c" --profile "$profile" --dir "$OUT" --port "${PROXY_PORT[$c]}" \
+        --backends "$BACKEND_PORTS" --threads "$THREADS")
+    case $c in
+        tether)
+            # shellcheck disable=SC2086 # options are words on purpose
+            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS -jar "$TETHER_JAR" "$conf" ;;
+        haproxy) start "$c-$profile" "${PROXY_PIN[@]}" haproxy -db -f "$conf" ;;
+        nginx) start "$c-$profile" "${PROXY_PIN[@]}" nginx -c "$conf" -e "$OUT/nginx-$profile.stderr.log" ;;
+    esac
+    wait_http "http://127.0.0.1:${PROXY_PORT[$c]}/small" "$c-$profile" "$STARTED_PID"
+}
+
+# measure SCENARIO CONTESTANT RUN DRIVER CONNECTIONS RATE PATH
+measure() {
+    local scenario=$1 c=$2 run=$3 driver=$4 conns=$5 rate=$6 path=$7 url pid="" dir t0 t1
+    dir=$OUT/runs/$(printf '%s.%s.%02d' "$scenario" "$c" "$run")
+    mkdir -p "$dir"
+    if [[ $c == direct ]]; then url=$DIRECT_URL; else url=http://127.0.0.1:${PROXY_PORT[$c]}; pid=${PROXY_PID[$c]}; fi
+    [[ -n $pid ]] && cpu_snapshot "$pid" "$dir/cpu.before"
+    t0=$(date +%s%N)
+    if [[ $driver == wrk ]]; then
+        "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c"$conns" -d"${DURATION}s" --latency --timeout 5s \
+            -s "$OUT/$scenario.$c.lua" "$url" >"$dir/out" 2>&1 || true
+    else
+        # shellcheck disable=SC2086
+        "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
+            --url "$url$path" --rate "$rate" --sessions "$conns" --duration "$DURATION" --cookie SRV \
+            >"$dir/out" 2>"$dir/err" || true
+    fi
+    t1=$(date +%s%N)
+    [[ -n $pid ]] && cpu_snapshot "$pid" "$dir/cpu.after"
+    printf 'scenario=%s\ncontestant=%s\nrun=%d\nwall_ns=%d\n' "$scenario" "$c" "$run" $((t1 - t0)) >"$dir/meta"
+    log "  $scenario / $c / run $run: $(grep -o 'requests=[0-9]* duration_us=[0-9]*' "$dir/out" || echo 'no result')"
+}
+
+# ---- profiles ----------------------------------------------------------------------------------------------------
+PROFILES=()
+for line in "${SCENARIO_LINES[@]}"; do
+    IFS=$'\t' read -r _ profile _ <<<"$line"
+    [[ " ${PROFILES[*]} " == *" $profile "* ]] || PROFILES+=("$profile")
+done
+
+declare -A PROXY_PID
+for profile in "${PROFILES[@]}"; do
+    lines=()
+    for line in "${SCENARIO_LINES[@]}"; do
+        IFS=$'\t' read -r _ p _ <<<"$line"
+        [[ $p == "$profile" ]] && lines+=("$line")
+    done
+    PROXY_PID=()
+    for c in tether haproxy nginx; do
+        wanted "$c" || continue
+        log "starting $c ($profile)"
+        start_proxy "$c" "$profile"
+        PROXY_PID[$c]=$STARTED_PID
+    done
+    # Warm-up: the JVM compiles its hot paths, every proxy opens its backend connections. Not measured.
+    if (( WARMUP > 0 )); then
+        harness wrk-script --scenario keepalive-small --out "$OUT/warmup.lua"
+        for c in "${!PROXY_PID[@]}"; do
+            log "warming up $c for ${WARMUP}s"
+            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$OUT/warmup.lua" \
+                "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/warmup.$c.$profile.out" 2>&1 || true
+        done
+    fi
+    # wrk scripts; sticky scenarios replay the cookies each proxy hands out.
+    for line in "${lines[@]}"; do
+        IFS=$'\t' read -r scenario _ driver who _ <<<"$line"
+        [[ $driver == wrk ]] || continue
+        for c in ${who//,/ }; do
+            wanted "$c" || continue
+            cookies=$OUT/$scenario.$c.cookies
+            case $c in
+                tether|haproxy) harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$cookies" ;;
+                *) printf 'SRV=s1\nSRV=s2\n' >"$cookies" ;; # nginx hashes on it; direct ignores it
+            esac
+            harness wrk-script --scenario "$scenario" --cookies "$cookies" --out "$OUT/$scenario.$c.lua"
+        done
+    done
+    for ((run = 1; run <= RUNS; run++)); do
+        log "profile $profile, run $run of $RUNS"
+        for line in "${lines[@]}"; do
+            IFS=$'\t' read -r scenario _ driver who conns rate _ path <<<"$line"
+            for c in ${who//,/ }; do
+                wanted "$c" || continue
+                measure "$scenario" "$c" "$run" "$driver" "$conns" "$rate" "$path"
+            done
+        done
+    done
+    for c in "${!PROXY_PID[@]}"; do stop "${PROXY_PID[$c]}"; done
+done
+
+# ---- report ------------------------------------------------------------------------------------------------------
+first_line() { "$@" 2>&1 | head -1 || true; }
+REPORT=$ROOT/bench/results/$STAMP.md
+{
+    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND_LINE\`"
+    echo
+    echo "- host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
+    echo "- tether: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && \
+        git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'), java: $(first_line java -version)," \
+        "opts \`$TETHER_JAVA_OPTS\`"
+    echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
+        "$(first_line wrk -v | cut -d' ' -f1-2)"
+    echo "- runs $RUNS × ${DURATION}s after ${WARMUP}s warm-up, proxy threads $THREADS, wrk threads $WRK_THREADS," \
+        "proxy CPUs ${PIN_PROXY:-unpinned}, load generator and backends on ${OTHER_CPUS:-unpinned}"
+    echo "- nginx differs: passive health checks only; sticky profile uses \`hash \$cookie_SRV consistent\`" \
+        "(no cookie inserted). direct = load generator straight to backend s1."
+    echo
+    harness report --dir "$OUT" --clk-tck "$(getconf CLK_TCK)"
+} >"$REPORT"
+cat "$REPORT"
+log "report written to ${REPORT#"$ROOT"/}; raw outputs in ${OUT#"$ROOT"/}/"

@@ -1,0 +1,151 @@
+package dev.tether.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The three proxies' configurations, generated from one {@link ProxySetup}, say the same thing. Key lines are
+ * checked everywhere; when haproxy or nginx happen to be installed their own checkers validate the files too.
+ */
+class ContestantConfTest {
+
+    @TempDir
+    Path dir;
+
+    private ProxySetup setup(Profile profile) {
+        return new ProxySetup(profile, 18080, List.of(19001, 19002), 2, dir);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Profile.class, names = {"PLAIN", "STICKY"})
+    void tetherHoconParsesToTheSameBackendAsHaproxys(Profile profile) {
+        Config c = ConfigFactory.parseString(TetherConf.render(setup(profile))).resolve();
+
+        assertThat(c.getInt("tether.event-loop-threads")).isEqualTo(2);
+        Config listener = c.getConfigList("tether.listeners").get(0);
+        assertThat(listener.getString("address")).isEqualTo("127.0.0.1");
+        assertThat(listener.getInt("port")).isEqualTo(18080);
+        assertThat(c.getString("tether.default-backend")).isEqualTo("app");
+        Config app = c.getConfig("tether.backends.app");
+        assertThat(app.getString("balance")).isEqualTo("round-robin");
+        assertThat(app.getInt("retries")).isEqualTo(3);
+        assertThat(app.getBoolean("redispatch")).isTrue();
+        assertThat(app.getConfigList("servers")).extracting(s -> s.getString("name") + "@" + s.getString("address"))
+                .containsExactly("s1@127.0.0.1:19001", "s2@127.0.0.1:19002");
+        assertThat(app.getBoolean("health-check.enabled")).isTrue();
+        assertThat(app.getString("health-check.method")).isEqualTo("HEAD");
+        assertThat(app.getString("health-check.path")).isEqualTo("/status");
+        assertThat(app.getDuration("health-check.interval", TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(app.hasPath("cookie.name")).isEqualTo(profile == Profile.STICKY);
+        if (profile == Profile.STICKY) {
+            assertThat(app.getString("cookie.name")).isEqualTo("SRV");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Profile.class, names = {"PLAIN", "STICKY"})
+    void haproxyHasCheckRetriesRedispatchReuseAndCookieWhenSticky(Profile profile) throws Exception {
+        String cfg = HaproxyConf.render(setup(profile));
+        List<String> lines = cfg.lines().map(String::strip).toList();
+
+        assertThat(lines).contains("nbthread 2", "mode http", "retries 3", "option redispatch", "http-reuse safe",
+                "bind 127.0.0.1:18080", "balance roundrobin", "option httpchk HEAD /status");
+        if (profile == Profile.STICKY) {
+            assertThat(lines).contains("cookie SRV insert indirect nocache",
+                    "server s1 127.0.0.1:19001 check inter 2s cookie s1",
+                    "server s2 127.0.0.1:19002 check inter 2s cookie s2");
+        } else {
+            assertThat(cfg).doesNotContain("cookie");
+            assertThat(lines).contains("server s1 127.0.0.1:19001 check inter 2s",
+                    "server s2 127.0.0.1:19002 check inter 2s");
+        }
+        checkWith(cfg, "haproxy.cfg", "/usr/sbin/haproxy", "-c", "-f");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Profile.class, names = {"PLAIN", "STICKY"})
+    void nginxHasUpstreamKeepAliveStreamingAndCookieHashWhenSticky(Profile profile) throws Exception {
+        String conf = NginxConf.render(setup(profile));
+        List<String> lines = conf.lines().map(String::strip).toList();
+
+        assertThat(lines).contains("worker_processes 2;", "daemon off;", "listen 127.0.0.1:18080;",
+                "server 127.0.0.1:19001 max_fails=3 fail_timeout=2s;",
+                "server 127.0.0.1:19002 max_fails=3 fail_timeout=2s;", "keepalive 128;", "proxy_http_version 1.1;",
+                "proxy_set_header Connection \"\";", "proxy_request_buffering off;", "proxy_next_upstream_tries 3;",
+                "access_log off;");
+        assertThat(lines.contains("hash $cookie_SRV consistent;")).isEqualTo(profile == Profile.STICKY);
+        checkWith(conf, "nginx.conf", "/usr/sbin/nginx", "-e", "stderr", "-t", "-c");
+    }
+
+    @Test
+    void backendsServeEveryPathFromOneNginxAndStampTheirId() throws Exception {
+        String conf = BackendConf.render(List.of(19001, 19002), dir.resolve("www"), dir);
+        List<String> lines = conf.lines().map(String::strip).toList();
+
+        assertThat(lines).contains("listen 127.0.0.1:19001;", "listen 127.0.0.1:19002;",
+                "add_header X-Backend-Id s1 always;", "add_header X-Backend-Id s2 always;",
+                "location = /status { return 200; }", "client_max_body_size 2m;", "keepalive_requests 1000000;");
+        assertThat(BackendConf.SMALL_BODY).hasSize(100);
+        assertThat(conf).contains("return 200 \"" + "x".repeat(99) + "\\n\"");
+        checkWith(conf, "backends.conf", "/usr/sbin/nginx", "-e", "stderr", "-t", "-c");
+    }
+
+    @Test
+    void mainWritesBackendBodiesAndEachProxyConfig() throws Exception {
+        Path conf = Main.backends(dir, List.of(19001, 19002));
+
+        assertThat(conf).exists();
+        assertThat(Files.size(dir.resolve("www/16k"))).isEqualTo(16 * 1024);
+        assertThat(Files.size(dir.resolve("www/1m"))).isEqualTo(1024 * 1024);
+        for (String c : List.of("tether", "haproxy", "nginx")) {
+            Path file = Main.proxyConf(Main.options(new String[] {"--contestant", c, "--profile", "sticky",
+                "--dir", dir.toString(), "--port", "18080", "--backends", "19001,19002", "--threads", "1"}));
+            assertThat(file.getFileName().toString()).startsWith(c + "-sticky.");
+            assertThat(Files.readString(file)).contains("18080", "19002");
+        }
+    }
+
+    /** Runs the contestant's own configuration check when it is installed; the test does not need it. */
+    private void checkWith(String text, String fileName, String binary, String... args) throws Exception {
+        if (!Files.isExecutable(Path.of(binary))) {
+            return;
+        }
+        Path file = dir.resolve(fileName);
+        Files.writeString(file, text);
+        List<String> command = new java.util.ArrayList<>(List.of(binary));
+        command.addAll(List.of(args));
+        command.add(file.toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(binary + " check of\n" + text + "\nsaid:\n" + output).isZero();
+    }
+
+    @Test
+    void wrkScriptSetsMethodBodyConnectionAndCookies() throws IOException {
+        String upload = WrkScript.render(Scenarios.byName("upload-1m"), List.of());
+        assertThat(upload).contains("wrk.method = \"POST\"", "wrk.path = \"/upload\"",
+                "wrk.body = string.rep(\"x\", 1048576)", "latency:percentile(99.9)", "BENCH requests=%d");
+
+        String close = WrkScript.render(Scenarios.byName("close-small"), List.of());
+        assertThat(close).contains("wrk.headers[\"Connection\"] = \"close\"").doesNotContain("wrk.body");
+
+        String sticky = WrkScript.render(Scenarios.byName("sticky-cookie"), List.of("SRV=s1", "SRV=\"s2\""));
+        assertThat(sticky).contains("local cookies = {\"SRV=s1\", \"SRV=\\\"s2\\\"\"}", "request = function()");
+
+        String plain = WrkScript.render(Scenarios.byName("keepalive-small"), List.of("SRV=s1"));
+        assertThat(plain).doesNotContain("Cookie").doesNotContain("request = function()");
+    }
+}
