@@ -119,6 +119,10 @@ public final class ProxyServer {
         return connector;
     }
 
+    public Transport transport() {
+        return transport;
+    }
+
     public EventLoopGroup ioGroup() {
         return ioGroup;
     }
