@@ -105,6 +105,11 @@ public final class ProxyMetrics implements ExchangeListener {
         return registry;
     }
 
+    /** The wall clock the stats times are read from. */
+    public Clock clock() {
+        return clock;
+    }
+
     /**
      * Where "current sessions" come from: requests in flight on {@code (backend, server)}. Called on every
      * finished exchange, so it must be a cheap lookup.
