@@ -2,12 +2,16 @@ package dev.tether.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,14 +33,47 @@ class ConfFilesTest {
                 .contains("demo.conf", "overleaf-ha.conf", "helpy-ha.conf", "openslides.conf");
     }
 
+    /** What {@code tether --check FILE} runs. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("confFiles")
-    void everyConfFileIsValid(Path file) {
-        ProxyConfig config = ConfigLoader.load(file);
+    void everyConfFilePassesCheck(Path file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        assertThat(config.listeners()).isNotEmpty();
-        assertThat(config.routing().backends()).isNotEmpty();
-        assertThat(ConfigSummary.describe(config)).contains("listeners:", "backends:");
+        int status = ConfigCheck.run(file, print(out), print(err));
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("OK: " + file + System.lineSeparator() + "listeners:")
+                .contains("routes (first match wins):", "backends:");
+    }
+
+    @Test
+    void checkListsEveryProblemAndExitsTwo(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, """
+                tether {
+                  backends { app { balance = fast, servers = [ { name = a, address = "h" } ] } }
+                }
+                """);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = ConfigCheck.run(bad, print(out), print(err));
+
+        assertThat(status).isEqualTo(ConfigCheck.EXIT_INVALID).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                bad + ": 2 problems",
+                "  " + bad + ":2: tether.backends.app.balance = \"fast\" (expected one of round-robin,"
+                        + " least-connections, power-of-two, first)",
+                "  " + bad + ":2: tether.backends.app.servers[0].address = \"h\" (expected \"host:port\" such as"
+                        + " \"127.0.0.1:8081\", \"app1.internal:80\" or \"[::1]:8081\")");
+    }
+
+    private static PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
 
     @Test
