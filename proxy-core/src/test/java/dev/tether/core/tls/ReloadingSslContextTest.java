@@ -3,6 +3,7 @@ package dev.tether.core.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.tls.TestCertificates.Generated;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
@@ -12,9 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reload decisions driven by hand with {@link ReloadingSslContext#checkNow()}; no sockets, no timers. */
+@ExtendWith(LeakCheck.class)
 class ReloadingSslContextTest {
 
     @TempDir

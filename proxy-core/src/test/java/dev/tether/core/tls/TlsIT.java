@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.tls.TestCertificates.Generated;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -41,6 +42,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,6 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link ReloadingSslContext#newHandler}, and a JDK client that trusts only the test certificates and pins the
  * protocol version. Runs with BoringSSL (netty-tcnative) and with the JDK provider.
  */
+@ExtendWith(LeakCheck.class)
 class TlsIT {
 
     @TempDir
