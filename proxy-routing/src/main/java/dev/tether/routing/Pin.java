@@ -1,6 +1,9 @@
 package dev.tether.routing;
 
+import dev.tether.routing.balance.ConsistentHash;
+import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.match.UuidShardMap;
 
 /** The part of a route that pins a request to one server of its backend: use-server, a shard map or a hash. */
@@ -47,6 +50,56 @@ interface Pin {
         @Override
         public Reason reason() {
             return Reason.UUID_PREFIX_MAP;
+        }
+    }
+
+    /**
+     * Pins by a consistent hash of a request key. A request without the key is not pinned. With {@code fallback},
+     * an unusable owner's keys walk on along the ring, so each key still lands on a single server.
+     */
+    record Hash(ConsistentHash ring, HashConfig.Source source, String name, UnavailablePolicy policy) implements Pin {
+
+        @Override
+        public int target(RequestView request) {
+            long hash = hash(request);
+            return hash == NO_KEY ? -1 : ring.owner(hash);
+        }
+
+        @Override
+        public int fallback(RequestView request, BackendSnapshot backend) {
+            long hash = hash(request);
+            return hash == NO_KEY ? -1 : ring.next(hash, i -> backend.servers.get(i).state().acceptsSticky());
+        }
+
+        @Override
+        public Reason reason() {
+            return Reason.HASH;
+        }
+
+        // A real key hashing to this value is merely not pinned: a one in 2^64 event.
+        private static final long NO_KEY = 0x8000000000000000L;
+
+        private long hash(RequestView request) {
+            String value;
+            switch (source) {
+                case UUID:
+                    value = request.path();
+                    long region = value == null ? -1 : UuidFinder.FIRST_IN_PATH.find(value);
+                    return region < 0 ? NO_KEY
+                            : ConsistentHash.hexKeyHash(value, UuidFinder.start(region), UuidFinder.end(region));
+                case SOURCE:
+                    value = request.clientAddress();
+                    break;
+                case HEADER:
+                    value = request.header(name);
+                    break;
+                case COOKIE:
+                    value = request.cookie(name);
+                    break;
+                default:
+                    throw new IllegalStateException("unknown hash source " + source);
+            }
+            return value == null || value.isEmpty() ? NO_KEY : ConsistentHash.keyHash(value, 0, value.length());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.routing;
 
+import dev.tether.routing.balance.ConsistentHash;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
@@ -86,7 +87,14 @@ public final class RoutingTable {
             return new Pin.UuidMap(new UuidShardMap(r.uuidMap(), backend.index::get), r.uuidMap().onUnavailable());
         }
         if (r.hash() != null) {
-            throw new IllegalArgumentException("hash routing is not supported yet");
+            List<ServerConfig> servers = backend.config.servers();
+            ConsistentHash ring = new ConsistentHash(servers,
+                    i -> !servers.get(i).backup() && servers.get(i).weight() > 0);
+            if (ring.isEmpty()) {
+                throw new IllegalArgumentException("hash: backend " + r.backend()
+                        + " has no primary server with weight above 0 to hash onto");
+            }
+            return new Pin.Hash(ring, r.hash().source(), r.hash().name(), r.hash().onUnavailable());
         }
         return null;
     }
