@@ -31,6 +31,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import dev.tether.core.backend.BackendConnector;
+import dev.tether.core.tunnel.Tunnel;
+import dev.tether.core.tunnel.WebSocketUpgrade;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -102,6 +105,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean clientKeepAlive;
     private boolean headRequest;
     private boolean requestHasBody;
+    private String webSocketKey;
     private long startNanos;
     private long startMillis;
     private RoutingTable table;
@@ -130,6 +134,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private long connectNanos = -1;
     private long responseNanos = -1;
     private String reason;
+    private HttpResponse upgradeTo;
     private TerminationState termination = TerminationState.NORMAL;
 
     public FrontendHandler(ListenerContext context) {
@@ -284,6 +289,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     TerminationState.PROXY_REJECT_REQUEST, true);
             return;
         }
+        if (HttpMethod.CONNECT.equals(head.method())) {
+            respondLocally(501, "CONNECT is not supported", "METHOD_NOT_SUPPORTED", TerminationState.PROXY_LOCAL,
+                    true);
+            return;
+        }
+        if (WebSocketUpgrade.isWebSocketRequest(head)) {
+            String problem = WebSocketUpgrade.validateRequest(head);
+            if (problem != null) {
+                respondLocally(400, problem, "BAD_REQUEST", TerminationState.PROXY_REJECT_REQUEST, true);
+                return;
+            }
+            webSocketKey = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        }
         boolean chunked = HttpUtil.isTransferEncodingChunked(head);
         long contentLength = HttpUtil.getContentLength(head, -1L);
         requestHasBody = chunked || contentLength > 0;
@@ -328,6 +346,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         } else if (contentLength < 0) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        if (webSocketKey != null) {
+            // The only upgrade ever forwarded; any other Upgrade token was dropped with the hop-by-hop headers.
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
         // Servers always get HTTP/1.1 so their connections can be pooled whatever the client speaks.
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -489,6 +512,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
         }
         if (msg instanceof HttpContent content) {
+            if (upgradeTo != null) {
+                // The end of the 101 head: from here on both connections carry raw bytes.
+                content.release();
+                startTunnel();
+                return;
+            }
             if (skipInformational || !responseStarted) {
                 skipInformational = !(content instanceof LastHttpContent) && skipInformational;
                 content.release();
@@ -513,6 +542,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         int code = response.status().code();
+        if (code == 101) {
+            String problem = webSocketKey == null ? "the server switched protocols without being asked"
+                    : WebSocketUpgrade.validateResponse(response, webSocketKey);
+            if (problem != null) {
+                closeBackend();
+                respondLocally(502, problem, "BAD_RESPONSE", TerminationState.SERVER_ABORT_HEADERS, true);
+                return;
+            }
+            upgradeTo = response;
+            return;
+        }
         if (code < 200) {
             // 100 Continue and other interim answers are not relayed; the client got its 100 from Tether.
             skipInformational = true;
@@ -609,6 +649,49 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (connection == backend && connection.channel().isWritable()) {
             readClientIfWanted();
         }
+    }
+
+    // ---------------------------------------------------------------- websocket tunnel
+
+    /**
+     * Relays the 101 to the client and turns both connections into a raw tunnel: the HTTP codecs leave both
+     * pipelines (bytes they still held go on to the relays) and the tunnel timeout replaces the HTTP timeouts.
+     */
+    private void startTunnel() {
+        HttpResponse response = upgradeTo;
+        responseStarted = true;
+        responseDone = true;
+        status = 101;
+        responseNanos = System.nanoTime() - startNanos;
+        HeaderRewriter.removeHopByHop(response.headers());
+        response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        if (decision.cookieAction() instanceof CookieAction.Set set) {
+            response.headers().add(HttpHeaderNames.SET_COOKIE, set.setCookieValue());
+            cookieSet = true;
+        }
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        arm(Phase.NONE, null);
+        cancelTimer();
+        BackendConnection b = backend;
+        backend = null;
+        b.attach(null);
+        String backendName = decision.server().backend();
+        context.events().tunnelOpened(backendName);
+        Tunnel.open(ctx.channel(), FrontendInitializer.FRONTEND, b.channel(), BackendConnector.HANDLER,
+                timeouts.tunnel(), (up, down, timedOut) -> {
+                    bytesIn = up;
+                    bytesOut = down;
+                    termination(timedOut ? TerminationState.TUNNEL_TIMEOUT : TerminationState.NORMAL);
+                    context.events().tunnelClosed(backendName, up, down);
+                    emitRecord(true);
+                    context.events().clientConnectionClosed(context.listener().name());
+                });
+        ctx.pipeline().remove(FrontendInitializer.EXPECT_CONTINUE);
+        ctx.pipeline().remove(FrontendInitializer.READ_TRACKER);
+        ctx.pipeline().remove(FrontendInitializer.CODEC);
+        b.channel().pipeline().remove(BackendConnector.CODEC);
+        releasePending();
     }
 
     // ---------------------------------------------------------------- finishing
@@ -720,6 +803,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void emitRecord() {
+        emitRecord(false);
+    }
+
+    private void emitRecord(boolean tunnel) {
         if (inFlight != null) {
             inFlight.decrementAndGet();
             inFlight = null;
@@ -746,7 +833,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 responseNanos,
                 System.nanoTime() - startNanos,
                 termination,
-                false);
+                tunnel);
         context.events().exchangeFinished(record);
     }
 
@@ -778,6 +865,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         connectNanos = -1;
         responseNanos = -1;
         reason = null;
+        webSocketKey = null;
+        upgradeTo = null;
         termination = TerminationState.NORMAL;
     }
 

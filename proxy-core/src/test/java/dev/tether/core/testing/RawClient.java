@@ -64,6 +64,20 @@ public final class RawClient implements AutoCloseable {
         return all.toString();
     }
 
+    /** Reads a response head (up to the blank line) and nothing more. */
+    public String readUntilHeadEnd() throws IOException {
+        StringBuilder head = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed before the end of the head: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
     /** Whether the proxy closed the connection (EOF) within the socket timeout. */
     public boolean closedByPeer() throws IOException {
         try {
