@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * starts fully down, every other state fully up.
  *
  * <p>Thread-safety: probe results may complete on any thread; each server's state is guarded by its own
- * monitor, never held while calling the prober or the listener. Queries ({@link #lastResult},
- * {@link #status}) and {@link #observe} may come from any thread.
+ * monitor, which is held while the listener is called (so it sees one server's changes in order) but never
+ * while calling the prober. Queries ({@link #lastResult}, {@link #status}) take no lock; they and
+ * {@link #observe} may come from any thread.
  */
 public final class HealthChecker {
 
@@ -196,7 +197,8 @@ public final class HealthChecker {
         final PassiveHealth passive;
         final RiseFall riseFall; // guarded
         volatile ProbeResult lastResult;
-        volatile boolean up;
+        volatile boolean up; // copies of the counter's state, for readers that take no lock
+        volatile int health;
         Scheduler.Cancellable next; // guarded
         Scheduler.Cancellable watchdog; // guarded
         long probeSeq; // guarded
@@ -210,6 +212,7 @@ public final class HealthChecker {
                     ? RiseFall.down(config.rise(), config.fall())
                     : RiseFall.up(config.rise(), config.fall());
             this.up = riseFall.isUp();
+            this.health = riseFall.health();
         }
 
         synchronized void scheduleProbe(long delayNanos) {
@@ -247,8 +250,6 @@ public final class HealthChecker {
         }
 
         void complete(long seq, ProbeResult result) {
-            boolean changed;
-            String cause = null;
             synchronized (this) {
                 if (stopped || !probing || seq != probeSeq) {
                     return; // a late answer after the watchdog, or after stop()
@@ -259,18 +260,18 @@ public final class HealthChecker {
                     watchdog = null;
                 }
                 lastResult = result;
-                changed = riseFall.record(result) == HealthTransition.CHANGED;
+                boolean changed = riseFall.record(result) == HealthTransition.CHANGED;
+                health = riseFall.health();
                 up = riseFall.isUp();
-                if (changed) {
-                    cause = causeOf(riseFall, result);
-                } else if (!result.passed()) {
+                if (!changed && !result.passed()) {
                     log.debug("server {} failed a check ({}); health {}", server.id(), result.describe(), riseFall);
                 }
                 long elapsed = ticker.read() - probeStart;
                 next = schedule(this::runProbe, Math.max(0, nextInterval().toNanos() - elapsed));
-            }
-            if (changed) {
-                report(server, up, cause);
+                if (changed) {
+                    // Under the lock, so the listener sees this server's changes in the order they happened.
+                    report(server, up, causeOf(riseFall, result));
+                }
             }
         }
 
@@ -278,7 +279,7 @@ public final class HealthChecker {
             PassiveHealthConfig pc = passive.config();
             String cause = pc.errorLimit() + " consecutive " + (outcome == TrafficOutcome.STATUS_5XX
                     ? "5xx responses" : "connect failures") + " on live traffic";
-            boolean changed;
+            log.debug("server {}: {}", server.id(), cause);
             synchronized (this) {
                 if (stopped) {
                     return;
@@ -286,12 +287,11 @@ public final class HealthChecker {
                 HealthTransition t = pc.onError() == PassiveHealthConfig.OnError.MARK_DOWN
                         ? riseFall.markDown()
                         : riseFall.record(false);
-                changed = t == HealthTransition.CHANGED;
+                health = riseFall.health();
                 up = riseFall.isUp();
-            }
-            log.debug("server {}: {}", server.id(), cause);
-            if (changed) {
-                report(server, false, cause);
+                if (t == HealthTransition.CHANGED) {
+                    report(server, false, cause);
+                }
             }
         }
 
@@ -322,9 +322,9 @@ public final class HealthChecker {
             }
         }
 
-        synchronized ServerHealth snapshot() {
-            return new ServerHealth(server, riseFall.isUp() ? ServerState.UP : ServerState.DOWN, riseFall.health(),
-                    riseFall.rise(), riseFall.fall(), lastResult);
+        ServerHealth snapshot() {
+            return new ServerHealth(server, up ? ServerState.UP : ServerState.DOWN, health, config.rise(),
+                    config.fall(), lastResult);
         }
     }
 }
