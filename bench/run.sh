@@ -49,6 +49,9 @@ fi
 (( DURATION >= 1 && DURATION <= 120 )) || { echo "run.sh: --duration $DURATION (expected 1..120)" >&2; exit 2; }
 (( WARMUP >= 0 && WARMUP <= 120 )) || { echo "run.sh: --warmup $WARMUP (expected 0..120)" >&2; exit 2; }
 
+# Proxies and wrk need a descriptor per connection; take what the hard limit allows.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 # ---- tools -------------------------------------------------------------------------------------------------------
@@ -67,7 +70,8 @@ install_tools() {
 }
 install_tools
 
-if [[ $BUILD == 1 || ! -f $BENCH_JAR || ! -f $TETHER_JAR ]]; then
+wanted() { [[ -z $CONTESTANTS || ",$CONTESTANTS," == *",$1,"* ]]; }
+if [[ $BUILD == 1 || ! -f $BENCH_JAR ]] || { wanted tether && [[ ! -f $TETHER_JAR ]]; }; then
     log "building (./mvnw -q -B -DskipTests package)"
     (cd "$ROOT" && ./mvnw -q -B -DskipTests ${MVN_OFFLINE:+-o} package)
 fi
@@ -157,7 +161,6 @@ scenario_args=()
 (( RATE > 0 )) && scenario_args+=(--rate "$RATE")
 mapfile -t SCENARIO_LINES < <(harness scenarios "${scenario_args[@]}")
 [[ ${#SCENARIO_LINES[@]} -gt 0 ]] || { echo "run.sh: no runnable scenario selected" >&2; exit 2; }
-wanted() { [[ -z $CONTESTANTS || ",$CONTESTANTS," == *",$1,"* ]]; }
 
 # ---- backends ----------------------------------------------------------------------------------------------------
 BACKEND_CONF=$(harness backends --dir "$OUT" --ports "$BACKEND_PORTS")

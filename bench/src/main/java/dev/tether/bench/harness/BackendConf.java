@@ -30,7 +30,7 @@ public final class BackendConf {
         b.append("worker_processes 1;\n");
         b.append("pid ").append(dir).append("/nginx-backends.pid;\n");
         b.append("error_log ").append(dir).append("/nginx-backends.error.log warn;\n");
-        b.append("events { worker_connections 20000; }\n");
+        b.append("events { worker_connections 4096; }\n");
         b.append("http {\n");
         b.append("    access_log off;\n");
         b.append("    client_body_temp_path ").append(dir).append("/nginx-backends-body;\n");

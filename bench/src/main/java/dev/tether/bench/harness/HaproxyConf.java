@@ -15,7 +15,7 @@ public final class HaproxyConf {
                 .append(setup.profile().label()).append('\n');
         b.append("global\n");
         b.append("    nbthread ").append(setup.threads()).append('\n');
-        b.append("    maxconn 20000\n");
+        b.append("    maxconn 4096\n");
         b.append("    pidfile ").append(setup.workDir().resolve("haproxy.pid")).append('\n');
         b.append('\n');
         b.append("defaults\n");

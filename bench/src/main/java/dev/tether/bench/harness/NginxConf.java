@@ -20,7 +20,7 @@ public final class NginxConf {
         b.append("worker_processes ").append(setup.threads()).append(";\n");
         b.append("pid ").append(dir).append("/nginx-proxy.pid;\n");
         b.append("error_log ").append(dir).append("/nginx-proxy.error.log warn;\n");
-        b.append("events { worker_connections 20000; }\n");
+        b.append("events { worker_connections 4096; }\n");
         b.append("http {\n");
         b.append("    access_log off;\n");
         b.append("    client_body_temp_path ").append(dir).append("/nginx-proxy-body;\n");

@@ -99,6 +99,8 @@ public final class LoadHarness {
      * @param drain how long to wait for outstanding requests after the last one was due
      * @param churn chance, after each response, that a session forgets its cookies (a new user), 0..1
      * @param serverUp whether a server, by {@code X-Backend-Id}, is up; a move away from a down server is fine
+     * @param warmup load offered at the same rate before the measured {@code duration}, not counted: JIT, class
+     *     loading and connection setup of the generator itself would otherwise show as the proxy's latency
      */
     public record Options(
             URI url,
@@ -109,7 +111,8 @@ public final class LoadHarness {
             int threads,
             Duration drain,
             double churn,
-            Predicate<String> serverUp) {
+            Predicate<String> serverUp,
+            Duration warmup) {
 
         public Options {
             if (!"http".equals(url.getScheme()) || url.getHost() == null) {
@@ -133,29 +136,37 @@ public final class LoadHarness {
             if (drain.isNegative() || drain.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException("drain = " + drain + " (expected 0..1 minute)");
             }
+            if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("warmup = " + warmup + " (expected 0..1 minute)");
+            }
             if (churn < 0 || churn > 1) {
                 throw new IllegalArgumentException("churn = " + churn + " (expected 0..1)");
             }
         }
 
         public static Options of(URI url, int rate, int sessions, Duration duration) {
-            return new Options(url, rate, sessions, duration, null, 1, Duration.ofSeconds(5), 0, id -> true);
+            return new Options(url, rate, sessions, duration, null, 1, Duration.ofSeconds(5), 0, id -> true,
+                    Duration.ZERO);
         }
 
         public Options withCookie(String name) {
-            return new Options(url, rate, sessions, duration, name, threads, drain, churn, serverUp);
+            return new Options(url, rate, sessions, duration, name, threads, drain, churn, serverUp, warmup);
         }
 
         public Options withThreads(int n) {
-            return new Options(url, rate, sessions, duration, cookieName, n, drain, churn, serverUp);
+            return new Options(url, rate, sessions, duration, cookieName, n, drain, churn, serverUp, warmup);
         }
 
         public Options withChurn(double p) {
-            return new Options(url, rate, sessions, duration, cookieName, threads, drain, p, serverUp);
+            return new Options(url, rate, sessions, duration, cookieName, threads, drain, p, serverUp, warmup);
+        }
+
+        public Options withWarmup(Duration d) {
+            return new Options(url, rate, sessions, duration, cookieName, threads, drain, churn, serverUp, d);
         }
 
         public Options withServerUp(Predicate<String> up) {
-            return new Options(url, rate, sessions, duration, cookieName, threads, drain, churn, up);
+            return new Options(url, rate, sessions, duration, cookieName, threads, drain, churn, up, warmup);
         }
 
         private static boolean isLoopback(String host) {
@@ -177,26 +188,40 @@ public final class LoadHarness {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);
         try {
             InetSocketAddress address = new InetSocketAddress(options.url().getHost(), port(options.url()));
-            // Everyone starts together, a little ahead, so connection setup is not counted as latency.
-            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-            long end = start + options.duration().toNanos();
             CountDownLatch done = new CountDownLatch(options.threads());
             List<Loop> loops = new ArrayList<>();
             for (int t = 0; t < options.threads(); t++) {
-                loops.add(new Loop(group.next(), options, start, end, done));
+                loops.add(new Loop(group.next(), options, done));
             }
             for (int k = 0; k < options.sessions(); k++) {
                 Loop loop = loops.get(k % loops.size());
                 loop.sessions.add(new Session(loop, k, address, channelType));
             }
+            // Connect every session first, so connection setup is not counted as latency. A failure here is
+            // retried, and counted, during the run.
+            List<ChannelFuture> connects = new ArrayList<>();
             for (Loop loop : loops) {
-                loop.begin();
+                for (Session s : loop.sessions) {
+                    connects.add(loop.executor.submit(s::connect).get(5, TimeUnit.SECONDS));
+                }
+            }
+            for (ChannelFuture f : connects) {
+                f.await(5, TimeUnit.SECONDS);
+            }
+            // Everyone starts together, a little ahead.
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            long measureFrom = start + options.warmup().toNanos();
+            long end = measureFrom + options.duration().toNanos();
+            for (Loop loop : loops) {
+                loop.begin(start, measureFrom, end);
             }
             long waitNanos = end - System.nanoTime() + options.drain().toNanos() + TimeUnit.SECONDS.toNanos(10);
             if (!done.await(waitNanos, TimeUnit.NANOSECONDS)) {
                 log.warn("load loops did not finish within the run time plus drain; reporting what they have");
             }
-            return merge(loops, start);
+            return merge(loops, measureFrom);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not start the sessions' connections", e);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -244,8 +269,9 @@ public final class LoadHarness {
     private static final class Loop {
         final EventLoop executor;
         final Options options;
-        final long start;
-        final long end;
+        long start;
+        long measureFrom;
+        long end;
         final double periodNanos;
         final CountDownLatch done;
         final List<Session> sessions = new ArrayList<>();
@@ -256,16 +282,17 @@ public final class LoadHarness {
         ScheduledFuture<?> ticker;
         boolean finished;
 
-        Loop(EventLoop executor, Options options, long start, long end, CountDownLatch done) {
+        Loop(EventLoop executor, Options options, CountDownLatch done) {
             this.executor = executor;
             this.options = options;
-            this.start = start;
-            this.end = end;
             this.periodNanos = 1e9 / options.rate();
             this.done = done;
         }
 
-        void begin() {
+        synchronized void begin(long startNanos, long measureFromNanos, long endNanos) {
+            start = startNanos;
+            measureFrom = measureFromNanos;
+            end = endNanos;
             long delay = Math.max(0, start - System.nanoTime());
             ticker = executor.scheduleAtFixedRate(this::tick, delay, TimeUnit.MILLISECONDS.toNanos(1),
                     TimeUnit.NANOSECONDS);
@@ -285,6 +312,11 @@ public final class LoadHarness {
             if (now >= end && (idle || now >= end + options.drain().toNanos())) {
                 finish(now);
             }
+        }
+
+        /** Whether a request due at {@code intended} counts, or belongs to the warm-up. */
+        boolean measured(long intended) {
+            return intended >= measureFrom;
         }
 
         void record(long latencyNanos) {
@@ -345,9 +377,14 @@ public final class LoadHarness {
                     return;
                 }
                 nextSeq += loop.options.sessions();
-                loop.offered++;
+                boolean measured = loop.measured(intended);
+                if (measured) {
+                    loop.offered++;
+                }
                 if (pending.size() >= MAX_QUEUE) {
-                    loop.unfinished++;
+                    if (measured) {
+                        loop.unfinished++;
+                    }
                 } else {
                     pending.add(intended);
                 }
@@ -384,9 +421,10 @@ public final class LoadHarness {
             channel.writeAndFlush(request, channel.voidPromise());
         }
 
-        private void connect() {
+        ChannelFuture connect() {
             connecting = true;
-            bootstrap.connect(address).addListener((ChannelFuture f) -> {
+            ChannelFuture connect = bootstrap.connect(address);
+            connect.addListener((ChannelFuture f) -> {
                 connecting = false;
                 if (loop.finished) {
                     f.channel().close();
@@ -397,11 +435,16 @@ public final class LoadHarness {
                     trySend(System.nanoTime());
                 } else {
                     // Every queued request is already due and has nowhere to go.
-                    loop.connectErrors += pending.size();
+                    for (long intended : pending) {
+                        if (loop.measured(intended)) {
+                            loop.connectErrors++;
+                        }
+                    }
                     pending.clear();
                     connectNotBefore = System.nanoTime() + CONNECT_BACKOFF_NANOS;
                 }
             });
+            return connect;
         }
 
         void onResponseHead(HttpResponse response) {
@@ -426,14 +469,19 @@ public final class LoadHarness {
                 return;
             }
             long now = System.nanoTime();
-            loop.record(now - inFlightIntended);
-            inFlightIntended = -1;
-            loop.completed++;
-            if (status >= 400) {
-                loop.statusErrors++;
+            boolean measured = loop.measured(inFlightIntended);
+            if (measured) {
+                loop.record(now - inFlightIntended);
+                loop.completed++;
+                if (status >= 400) {
+                    loop.statusErrors++;
+                }
             }
+            inFlightIntended = -1;
             if (backend != null) {
-                loop.perBackend.merge(backend, 1L, Long::sum);
+                if (measured) {
+                    loop.perBackend.merge(backend, 1L, Long::sum);
+                }
                 if (sentSticky && lastBackend != null && !backend.equals(lastBackend)
                         && loop.options.serverUp().test(lastBackend)) {
                     loop.violations++;
@@ -459,21 +507,25 @@ public final class LoadHarness {
             }
             channel = null;
             if (inFlightIntended >= 0) {
+                if (loop.measured(inFlightIntended)) {
+                    loop.resetErrors++;
+                }
                 inFlightIntended = -1;
-                loop.resetErrors++;
             }
         }
 
         /** The run is over: what is still queued or in flight counts as unfinished, with the time it waited. */
         void abandon(long now) {
-            if (inFlightIntended >= 0) {
+            if (inFlightIntended >= 0 && loop.measured(inFlightIntended)) {
                 loop.unfinished++;
                 loop.record(now - inFlightIntended);
-                inFlightIntended = -1;
             }
-            for (Long intended : pending) {
-                loop.unfinished++;
-                loop.record(now - intended);
+            inFlightIntended = -1;
+            for (long intended : pending) {
+                if (loop.measured(intended)) {
+                    loop.unfinished++;
+                    loop.record(now - intended);
+                }
             }
             pending.clear();
             if (channel != null) {
@@ -528,7 +580,7 @@ public final class LoadHarness {
         }
         if (!opts.containsKey("url")) {
             System.err.println("usage: LoadHarness --url http://127.0.0.1:PORT/path [--rate 5000] [--sessions 200]"
-                    + " [--duration SECONDS] [--cookie NAME] [--threads 1] [--churn 0.0] [--drain SECONDS]");
+                    + " [--duration SECONDS] [--warmup 1] [--cookie NAME] [--threads 1] [--churn 0.0] [--drain 5]");
             System.exit(2);
         }
         Options options = new Options(
@@ -540,7 +592,8 @@ public final class LoadHarness {
                 Integer.parseInt(opts.getOrDefault("threads", "1")),
                 Duration.ofMillis((long) (Double.parseDouble(strip(opts.getOrDefault("drain", "5"))) * 1000)),
                 Double.parseDouble(opts.getOrDefault("churn", "0")),
-                id -> true);
+                id -> true,
+                Duration.ofMillis((long) (Double.parseDouble(strip(opts.getOrDefault("warmup", "1"))) * 1000)));
         LoadReport report = run(options);
         System.err.println(report.summary());
         System.out.println(report.benchLine());
