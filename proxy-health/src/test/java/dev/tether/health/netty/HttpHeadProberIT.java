@@ -17,6 +17,7 @@ import dev.tether.routing.model.ServerState;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,30 +37,45 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+/** Probes over NIO; {@link HttpHeadProberEpollIT} runs the same tests over native epoll. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpHeadProberIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
-    private static EventLoopGroup group;
-    private static LeakLog leakLog;
-    private static boolean warm;
+    private EventLoopGroup backendGroup;
+    private EventLoopGroup group;
+    private LeakLog leakLog;
+    private boolean warm;
     private TestBackend backend;
 
+    /** The probers' event loops. */
+    EventLoopGroup newGroup() {
+        return new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    Class<? extends SocketChannel> channelType() {
+        return NioSocketChannel.class;
+    }
+
     @BeforeAll
-    static void startGroup() {
+    void startGroups() {
         leakLog = new LeakLog().start();
-        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        backendGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = newGroup();
     }
 
     @AfterAll
-    static void stopGroup() throws InterruptedException {
+    void stopGroups() throws InterruptedException {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        backendGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         assertThat(leakLog.leaks()).as("Netty leak reports").isEmpty();
     }
 
     @BeforeEach
     void startBackend() throws Exception {
-        backend = new TestBackend(group).start();
+        backend = new TestBackend(backendGroup).start();
         if (!warm) {
             // The first exchange loads and links the HTTP codec classes, which under the paranoid leak detector
             // can take a good part of a probe timeout on a busy machine.
@@ -89,7 +105,7 @@ class HttpHeadProberIT {
     }
 
     private ProbeResult probe(HealthCheckConfig config, int port) throws Exception {
-        return new HttpHeadProber(group, NioSocketChannel.class, config).probe(server(port))
+        return new HttpHeadProber(group, channelType(), config).probe(server(port))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
@@ -185,7 +201,7 @@ class HttpHeadProberIT {
         HealthCheckConfig relaxed = new HealthCheckConfig(true, "HEAD", "/status", null,
                 List.of(new HealthCheckConfig.StatusRange(200, 200)), Duration.ofSeconds(2), Duration.ofSeconds(1),
                 Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 3);
-        HttpHeadProber prober = new HttpHeadProber(group, NioSocketChannel.class, relaxed);
+        HttpHeadProber prober = new HttpHeadProber(group, channelType(), relaxed);
         List<CompletableFuture<ProbeResult>> all = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             all.add(prober.probe(server(backend.port())).toCompletableFuture());
@@ -201,7 +217,7 @@ class HttpHeadProberIT {
         List<ServerStateChange> changes = new CopyOnWriteArrayList<>();
         HealthCheckConfig config = config("/status");
         HealthChecker checker = HealthChecker.start(List.of(server(backend.port())), config,
-                PassiveHealthConfig.disabled(), new HttpHeadProber(group, NioSocketChannel.class, config),
+                PassiveHealthConfig.disabled(), new HttpHeadProber(group, channelType(), config),
                 changes::add, Scheduler.of(group.next()), System::nanoTime, new Random());
         try {
             await().atMost(Duration.ofSeconds(5)).until(() -> checker.lastResult("api/s1") != null);
