@@ -202,14 +202,14 @@ public final class ConfigLoader {
             entry.checkKeys(known);
             ConfigSection listener = entry.withFallback(defaults);
             ListenerConfig l = bindListener(listener);
-            String name = listener.optionalString("name", "");
+            String name = listener.peekString("name");
             ConfigSection sameName = name == null ? null : byName.putIfAbsent(name, entry);
             if (sameName != null) {
                 entry.problem("name", "duplicate: " + sameName.path() + " has the same name; listener names must be"
                         + " unique");
             }
-            Integer port = listener.isSet("port") ? listener.integer("port", 0, 65535) : null;
-            String address = listener.optionalString("address", "");
+            Integer port = listener.peekInt("port");
+            String address = listener.peekString("address");
             address = address == null ? "" : address.trim().replace("[", "").replace("]", "");
             if (port != null && port != 0) {
                 for (int i = 0; i < seen.size(); i++) {

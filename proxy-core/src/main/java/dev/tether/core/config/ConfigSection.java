@@ -137,6 +137,25 @@ final class ConfigSection {
         return String.valueOf(v.unwrapped());
     }
 
+    /**
+     * The value as text when it is a plain value, else {@code null}; reports nothing. For cross-checks (duplicate
+     * names) that must still see entries whose own binding failed.
+     */
+    String peekString(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL || v.valueType() == ConfigValueType.OBJECT
+                || v.valueType() == ConfigValueType.LIST) {
+            return null;
+        }
+        return String.valueOf(v.unwrapped());
+    }
+
+    /** The value when it is a whole number, else {@code null}; reports nothing. */
+    Integer peekInt(String key) {
+        ConfigValue v = object.get(key);
+        return v != null && v.unwrapped() instanceof Integer i ? i : null;
+    }
+
     /** A required integer within {@code min..max}. */
     Integer integer(String key, int min, int max) {
         String expected = max == Integer.MAX_VALUE

@@ -170,7 +170,7 @@ final class RoutingBinder {
                 }
                 entry.checkKeys(serverKeys);
                 ServerConfig s = bindServer(entry.withFallback(serverDefaults));
-                String serverName = entry.isSet("name") ? entry.optionalString("name", NAME_EXPECTED) : null;
+                String serverName = entry.peekString("name");
                 if (serverName != null) {
                     ConfigSection first = firstByName.putIfAbsent(serverName, entry);
                     if (first != null) {
@@ -308,7 +308,7 @@ final class RoutingBinder {
                 continue;
             }
             RouteConfig route = bindRoute(entry, backendNames);
-            String name = entry.isSet("name") ? entry.optionalString("name", NAME_EXPECTED) : null;
+            String name = entry.peekString("name");
             if (name != null) {
                 ConfigSection first = firstByName.putIfAbsent(name, entry);
                 if (first != null) {
