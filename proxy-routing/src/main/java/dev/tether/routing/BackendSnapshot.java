@@ -47,7 +47,8 @@ final class BackendSnapshot {
             return this;
         }
         List<Server> updated = new ArrayList<>(servers);
-        updated.set(i, new Server(config.name(), servers.get(i).config(), state));
+        Server old = servers.get(i);
+        updated.set(i, new Server(config.name(), old.config(), state, old.id()));
         return new BackendSnapshot(config, List.copyOf(updated), index, cookies, keep.length - 1);
     }
 
