@@ -1,0 +1,89 @@
+package dev.tether.core.log;
+
+import static dev.tether.core.log.Exchanges.exchange;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.status.Status;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped logback.xml, loaded into a private context: stdout, file and off as documented. */
+class AccessLogConfigTest {
+
+    private static LoggerContext load(Map<String, String> properties) throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter()); // slf4j's provider does this for the default context
+        properties.forEach(context::putProperty);
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        URL config = AccessLog.class.getResource("/logback.xml");
+        assertThat(config).as("logback.xml on the classpath").isNotNull();
+        configurator.doConfigure(config);
+        List<Status> errors = context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(LogbackStatusListener::shown)
+                .toList();
+        assertThat(errors).as("logback warnings and errors").isEmpty();
+        return context;
+    }
+
+    private static Appender<?> destination(LoggerContext context) {
+        Logger access = context.getLogger(AccessLog.LOGGER);
+        assertThat(access.isAdditive()).isFalse();
+        AsyncAppender async = (AsyncAppender) access.getAppender("ACCESS_ASYNC");
+        assertThat(async.isNeverBlock()).isTrue();
+        return async.iteratorForAppenders().next();
+    }
+
+    @Test
+    void defaultsToStdoutThroughANeverBlockingAsyncAppender() throws Exception {
+        LoggerContext context = load(Map.of());
+        try {
+            assertThat(destination(context)).isInstanceOf(ConsoleAppender.class);
+            assertThat(context.getLogger(AccessLog.LOGGER).getEffectiveLevel()).isEqualTo(Level.INFO);
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
+    void fileWritesParsableLinesToTheConfiguredFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        LoggerContext context = load(Map.of("tether.access.log", "file", "tether.access.file", file.toString()));
+        AccessLog log = new AccessLog(context.getLogger(AccessLog.LOGGER));
+        log.exchangeFinished(exchange().uri("/first").build());
+        log.exchangeFinished(exchange().uri("/second").status(504)
+                .termination(TerminationState.SERVER_TIMEOUT_HEADERS).build());
+        context.stop(); // flushes the async queue
+
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).extracting(l -> AccessLogLine.parse(l).uri()).containsExactly("/first", "/second");
+        assertThat(AccessLogLine.parse(lines.get(1)).terminationState())
+                .isEqualTo(TerminationState.SERVER_TIMEOUT_HEADERS);
+    }
+
+    @Test
+    void offTurnsTheLoggerOffSoNothingIsFormatted(@TempDir Path dir) throws Exception {
+        LoggerContext context = load(Map.of("tether.access.log", "off",
+                "tether.access.file", dir.resolve("access.log").toString()));
+        try {
+            assertThat(context.getLogger(AccessLog.LOGGER).isInfoEnabled()).isFalse();
+            assertThat(dir.resolve("access.log")).doesNotExist();
+        } finally {
+            context.stop();
+        }
+    }
+}
