@@ -70,7 +70,8 @@ public final class Router {
         CookieStatus status = CookieStatus.NONE;
         int named = -1;
         if (cookies != null) {
-            now = clock.getAsLong();
+            // Undated cookies need the time only to build a new value; skip the clock read on sticky hits.
+            now = cookies.config().dated() ? clock.getAsLong() : 0;
             cookie = cookies.read(request.cookie(cookies.config().name()), now);
             status = StickyCookies.status(cookie);
             named = StickyCookies.server(cookie);
@@ -106,7 +107,7 @@ public final class Router {
                 return backend.keep(slot, rule, named, Reason.STICKY_COOKIE, CookieStatus.VALID);
             }
             return forwardSetting(backend, named, Reason.STICKY_COOKIE, rule, status,
-                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now));
+                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now(now)));
         }
         if (status == CookieStatus.SERVER_DOWN && !backend.config.redispatch()) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
@@ -123,7 +124,7 @@ public final class Router {
         if (cookies == null) {
             return backend.keep(slot, rule, index, reason, status);
         }
-        return forwardSetting(backend, index, reason, rule, status, cookies.setCookie(index, now));
+        return forwardSetting(backend, index, reason, rule, status, cookies.setCookie(index, now(now)));
     }
 
     /**
@@ -169,7 +170,12 @@ public final class Router {
                 backend.cookies.setCookie(index, clock.getAsLong()));
     }
 
-    private static RouteDecision.Forward pinned(
+    /** The time already read, or the clock when it was skipped. */
+    private long now(long read) {
+        return read != 0 ? read : clock.getAsLong();
+    }
+
+    private RouteDecision.Forward pinned(
             BackendSnapshot backend, int slot, String rule, int server, Reason reason, CookieStatus status,
             long cookie, long now) {
         StickyCookies cookies = backend.cookies;
@@ -179,9 +185,9 @@ public final class Router {
         if (status == CookieStatus.VALID) {
             int named = StickyCookies.server(cookie);
             return forwardSetting(backend, server, reason, rule, status,
-                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now));
+                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now(now)));
         }
-        return forwardSetting(backend, server, reason, rule, status, cookies.setCookie(server, now));
+        return forwardSetting(backend, server, reason, rule, status, cookies.setCookie(server, now(now)));
     }
 
     private static RouteDecision.Forward forwardSetting(
