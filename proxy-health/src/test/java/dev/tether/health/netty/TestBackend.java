@@ -28,7 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /status} 200, {@code /error} 500, {@code /body} 200 with a body, {@code /hang} never answers,
  * {@code /close} closes the connection without answering. Records every request head it reads.
  */
-final class TestBackend implements AutoCloseable {
+final class TestBackend {
 
     /** The parts of a request head the tests look at. */
     record Seen(String method, String uri, String host, String connection, String userAgent) {}
@@ -71,11 +71,6 @@ final class TestBackend implements AutoCloseable {
     /** Stops listening: connections to the port are then refused. */
     void stop() throws InterruptedException {
         server.close().sync();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 
     private final class Responder extends SimpleChannelInboundHandler<HttpObject> {
