@@ -5,26 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tether.core.tls.TestCertificates.Generated;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class PemMaterialTest {
-
-    @TempDir
-    static Path dir;
 
     static Generated rsa;
     static Generated otherRsa;
     static Generated ec;
 
     @BeforeAll
-    static void generate() throws Exception {
-        rsa = TestCertificates.generate(dir, "rsa.test", "RSA");
-        otherRsa = TestCertificates.generate(dir, "other.test", "RSA");
-        ec = TestCertificates.generate(dir, "ec.test", "EC");
+    static void generate() {
+        rsa = TestCertificates.rsa();
+        otherRsa = TestCertificates.otherRsa();
+        ec = TestCertificates.ec();
     }
 
     @Test
@@ -69,7 +64,7 @@ class PemMaterialTest {
         assertThatThrownBy(() -> PemMaterial.parse(rsa.certificatePem(), otherRsa.keyPem(), "cert.pem", "key.pem"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("key.pem: the private key does not belong to the first certificate in cert.pem")
-                .hasMessageContaining("CN=rsa.test");
+                .hasMessageContaining("CN=a.test");
     }
 
     @Test

@@ -27,9 +27,9 @@ class ReloadingSslContextTest {
     static Generated second;
 
     @BeforeAll
-    static void certificates() throws Exception {
-        first = TestCertificates.generate(dir, "first.test", "RSA");
-        second = TestCertificates.generate(dir, "second.test", "RSA");
+    static void certificates() {
+        first = TestCertificates.rsa();
+        second = TestCertificates.otherRsa();
     }
 
     @Test

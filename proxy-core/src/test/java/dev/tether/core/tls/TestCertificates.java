@@ -13,6 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,6 +26,9 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TestCertificates {
 
     private static final char[] PASSWORD = "changeit".toCharArray();
+
+    /** keytool is a JVM start each time (seconds on a busy 2-core box): share certificates within a test JVM. */
+    private static final Map<String, Generated> CACHE = new ConcurrentHashMap<>();
 
     private TestCertificates() {}
 
@@ -53,6 +58,36 @@ public final class TestCertificates {
             Files.writeString(temp, text, StandardCharsets.US_ASCII);
             Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
+    }
+
+    /** An RSA certificate for {@code a.test}. */
+    public static Generated rsa() {
+        return shared("a.test", "RSA");
+    }
+
+    /** Another RSA certificate, for {@code b.test}. */
+    public static Generated otherRsa() {
+        return shared("b.test", "RSA");
+    }
+
+    /** An ECDSA P-256 certificate, for {@code ec.test}. */
+    public static Generated ec() {
+        return shared("ec.test", "EC");
+    }
+
+    private static Generated shared(String commonName, String keyAlgorithm) {
+        return CACHE.computeIfAbsent(commonName, cn -> {
+            try {
+                Path dir = Files.createTempDirectory("tether-certs");
+                dir.toFile().deleteOnExit();
+                return generate(dir, cn, keyAlgorithm);
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot generate a test certificate with keytool", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /**

@@ -67,9 +67,9 @@ class TlsIT {
     private ReloadingSslContext tls;
 
     @BeforeAll
-    static void certificates() throws Exception {
-        first = TestCertificates.generate(dir, "first.test", "RSA");
-        second = TestCertificates.generate(dir, "second.test", "EC");
+    static void certificates() {
+        first = TestCertificates.rsa();
+        second = TestCertificates.ec();
     }
 
     @AfterEach
