@@ -50,6 +50,24 @@ public record HealthCheckConfig(
         if (rise < 1 || fall < 1) {
             throw new IllegalArgumentException("rise and fall must be at least 1 (rise = " + rise + ", fall = " + fall + ")");
         }
+        if (method == null || method.isBlank() || path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("health check request " + method + " " + path
+                    + " (expected a method such as HEAD and a path starting with /)");
+        }
+        if (expect.isEmpty()) {
+            throw new IllegalArgumentException("health check expect is empty (expected at least one status range)");
+        }
+        // A zero interval would probe in a busy loop on an event loop.
+        requirePositive(interval, "interval");
+        requirePositive(fastInterval, "fast-interval");
+        requirePositive(downInterval, "down-interval");
+        requirePositive(timeout, "timeout");
+    }
+
+    private static void requirePositive(Duration d, String key) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("health check " + key + " = " + d + " (expected a positive duration)");
+        }
     }
 
     /** HAProxy-like defaults: {@code HEAD /status}, 200, every 2 s, timeout 2 s, rise 2, fall 3. */
