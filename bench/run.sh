@@ -153,7 +153,10 @@ chmod 755 "$OUT"
 mapfile -t PORTS < <(harness free-ports 5)
 BACKEND_PORTS="${PORTS[0]},${PORTS[1]}"
 declare -A PROXY_PORT=([tether]=${PORTS[2]} [haproxy]=${PORTS[3]} [nginx]=${PORTS[4]})
+# Per profile: which backends the proxies use and where "direct" goes (the websocket profile has its own).
+PROFILE_BACKENDS=$BACKEND_PORTS
 DIRECT_URL="http://127.0.0.1:${PORTS[0]}"
+HARNESS_SCHEME=http
 
 scenario_args=()
 [[ $QUICK == 1 ]] && scenario_args+=(--quick)
@@ -175,7 +178,7 @@ log "backends on $BACKEND_PORTS (pid $BACKENDS_PID); proxies: tether ${PROXY_POR
 start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
     local c=$1 profile=$2 conf
     conf=$(harness proxy-conf --contestant "$c" --profile "$profile" --dir "$OUT" --port "${PROXY_PORT[$c]}" \
-        --backends "$BACKEND_PORTS" --threads "$THREADS")
+        --backends "$PROFILE_BACKENDS" --threads "$THREADS")
     case $c in
         tether)
             # shellcheck disable=SC2086 # options are words on purpose
@@ -192,6 +195,7 @@ measure() {
     dir=$OUT/runs/$(printf '%s.%s.%02d' "$scenario" "$c" "$run")
     mkdir -p "$dir"
     if [[ $c == direct ]]; then url=$DIRECT_URL; else url=http://127.0.0.1:${PROXY_PORT[$c]}; pid=${PROXY_PID[$c]}; fi
+    [[ $driver == wrk ]] || url=$HARNESS_SCHEME://${url#http://}
     [[ -n $pid ]] && cpu_snapshot "$pid" "$dir/cpu.before"
     t0=$(date +%s%N)
     if [[ $driver == wrk ]]; then
@@ -224,8 +228,37 @@ for profile in "${PROFILES[@]}"; do
         [[ $p == "$profile" ]] && lines+=("$line")
     done
     PROXY_PID=()
+    FARM_PID=""
+    if [[ $profile == websocket ]]; then
+        # nginx-light cannot echo websockets: in-process Netty backends (BackendFarm) serve this profile.
+        # shellcheck disable=SC2086
+        start "farm" "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.BackendFarm \
+            --count 2 --max-seconds 3600
+        FARM_PID=$STARTED_PID
+        for ((i = 0; i < 300; i++)); do
+            [[ $(grep -c '^[0-9][0-9]*$' "$OUT/farm.log" || true) -ge 2 ]] && break
+            kill -0 "$FARM_PID" 2>/dev/null || { log "BackendFarm exited:"; tail -20 "$OUT/farm.log" >&2; exit 1; }
+            sleep 0.1
+        done
+        mapfile -t FARM_PORTS < <(grep '^[0-9][0-9]*$' "$OUT/farm.log")
+        PROFILE_BACKENDS="${FARM_PORTS[0]},${FARM_PORTS[1]}"
+        DIRECT_URL="http://127.0.0.1:${FARM_PORTS[0]}"
+        HARNESS_SCHEME=ws
+        wait_http "$DIRECT_URL/status" farm "$FARM_PID"
+        log "websocket echo backends (BackendFarm) on $PROFILE_BACKENDS (pid $FARM_PID)"
+    else
+        PROFILE_BACKENDS=$BACKEND_PORTS
+        DIRECT_URL="http://127.0.0.1:${PORTS[0]}"
+        HARNESS_SCHEME=http
+    fi
     for c in tether haproxy nginx; do
         wanted "$c" || continue
+        needed=0
+        for line in "${lines[@]}"; do
+            IFS=$'\t' read -r _ _ _ who _ <<<"$line"
+            [[ ",$who," == *",$c,"* ]] && needed=1
+        done
+        [[ $needed == 1 ]] || continue
         log "starting $c ($profile)"
         start_proxy "$c" "$profile"
         PROXY_PID[$c]=$STARTED_PID
@@ -264,6 +297,7 @@ for profile in "${PROFILES[@]}"; do
         done
     done
     for c in "${!PROXY_PID[@]}"; do stop "${PROXY_PID[$c]}"; done
+    [[ -n $FARM_PID ]] && stop "$FARM_PID"
 done
 
 # ---- report ------------------------------------------------------------------------------------------------------

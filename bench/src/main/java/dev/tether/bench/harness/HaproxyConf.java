@@ -24,6 +24,7 @@ public final class HaproxyConf {
         b.append("    timeout client 30s\n");
         b.append("    timeout server 30s\n");
         b.append("    timeout http-keep-alive 30s\n");
+        b.append("    timeout tunnel 60s\n");
         b.append("    retries 3\n");
         b.append("    option redispatch\n");
         b.append("    http-reuse safe\n");

@@ -12,7 +12,12 @@ public enum Profile {
     /** {@link #PLAIN} plus sticky cookie insert ({@code SRV}); nginx hashes on the cookie instead. */
     STICKY,
     /** Requests routed by a UUID in the path through a map of 1 000 rules. Pending the rule syntax. */
-    UUID_MAP;
+    UUID_MAP,
+    /**
+     * {@link #PLAIN} in front of in-process {@code BackendFarm} backends instead of nginx, because they echo
+     * websockets.
+     */
+    WEBSOCKET;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -24,6 +29,6 @@ public enum Profile {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown profile '" + label + "' (expected plain, sticky, uuid-map)");
+        throw new IllegalArgumentException("unknown profile '" + label + "' (expected plain, sticky, uuid-map, websocket)");
     }
 }

@@ -37,10 +37,10 @@ public final class Scenarios {
                     Profile.UUID_MAP, Driver.WRK, "GET", "/small", 0, false, false, 64, 0,
                     List.of(Contestant.TETHER, Contestant.HAPROXY, Contestant.NGINX),
                     "the UUID shard-map rule syntax is not settled yet"),
-            new Scenario("websocket-echo", "websocket echo round trips at a fixed rate",
-                    Profile.PLAIN, Driver.LOAD_HARNESS, "GET", "/ws", 0, false, false, 64, 1_000,
-                    List.of(Contestant.TETHER, Contestant.HAPROXY),
-                    "needs a websocket echo backend and LoadHarness websocket mode"));
+            new Scenario("websocket-echo",
+                    "LoadHarness websocket echo round trips at a fixed rate over 64 upgraded connections",
+                    Profile.WEBSOCKET, Driver.LOAD_HARNESS, "GET", "/ws", 0, false, false, 64, 2_000,
+                    List.of(Contestant.DIRECT, Contestant.TETHER, Contestant.HAPROXY), null));
 
     private Scenarios() {}
 

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -30,6 +31,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,7 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Backend {@code i} is named {@code s(i+1)} and stamps {@code X-Backend-Id} on every response, so a client can
  * see which server answered. {@code /status} answers 200 with no body (health checks); every other path answers
- * the configured body after the request body has been read. Options: a response delay, and cookie insert (the
+ * the configured body after the request body has been read; a websocket upgrade on {@code /ws} becomes an echo
+ * server (each text or binary frame is sent back, and counted as a request). Options: a response delay, and cookie insert (the
  * backend sets {@code NAME=sN} when the request has no such cookie) so the harness can be tested without a proxy.
  * A backend can be {@link #stop stopped} (its listener and connections closed: connections are refused) and made to
  * {@link #restamp claim another id}, to provoke what a misbehaving proxy would do.
@@ -194,12 +204,66 @@ public final class BackendFarm implements AutoCloseable {
         }
     }
 
+    /** Sends every data frame back; answers pings and closes. */
+    private static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private final Backend backend;
+
+        Echo(Backend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                backend.requests.incrementAndGet();
+                ctx.writeAndFlush(frame.retainedDuplicate(), ctx.voidPromise());
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()), ctx.voidPromise());
+            } else if (frame instanceof CloseWebSocketFrame) {
+                ctx.writeAndFlush(frame.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /**
+     * Runs a farm as a process, for {@code bench/run.sh}: {@code BackendFarm --count 2 [--body-bytes 100]
+     * [--max-seconds 3600]}. Prints one port a line, then serves until killed or {@code max-seconds} passed.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int count = 2;
+        int bodyBytes = 100;
+        long maxSeconds = 3600;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--count" -> count = Integer.parseInt(args[i + 1]);
+                case "--body-bytes" -> bodyBytes = Integer.parseInt(args[i + 1]);
+                case "--max-seconds" -> maxSeconds = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (expected --count, --body-bytes, --max-seconds)");
+            }
+        }
+        BackendFarm farm = start(count, new Options(bodyBytes, Duration.ZERO, null));
+        for (int i = 0; i < farm.size(); i++) {
+            System.out.println(farm.port(i));
+        }
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(farm::close));
+        Thread.sleep(TimeUnit.SECONDS.toMillis(maxSeconds));
+        farm.close();
+    }
+
     /** Answers once the whole request has arrived; the request body is counted and dropped, never buffered. */
     private final class Responder extends SimpleChannelInboundHandler<HttpObject> {
         private final Backend backend;
         private boolean keepAlive;
         private boolean status;
         private boolean needsCookie;
+        private HttpRequest upgrade;
 
         Responder(Backend backend) {
             this.backend = backend;
@@ -211,8 +275,14 @@ public final class BackendFarm implements AutoCloseable {
                 keepAlive = HttpUtil.isKeepAlive(request);
                 status = request.uri().startsWith("/status");
                 needsCookie = options.insertCookie() != null && !hasCookie(request, options.insertCookie());
+                upgrade = request.uri().startsWith("/ws")
+                                && request.headers().containsValue(HttpHeaderNames.UPGRADE, "websocket", true)
+                        ? request
+                        : null;
             }
-            if (msg instanceof LastHttpContent) {
+            if (msg instanceof LastHttpContent && upgrade != null) {
+                upgradeToEcho(ctx);
+            } else if (msg instanceof LastHttpContent) {
                 FullHttpResponse response = response();
                 if (options.delay().isZero()) {
                     write(ctx, response);
@@ -222,6 +292,25 @@ public final class BackendFarm implements AutoCloseable {
             } else if (!(msg instanceof HttpContent) && !(msg instanceof HttpRequest)) {
                 ctx.close();
             }
+        }
+
+        /** Answers the handshake, stamping the id, and hands the connection to an echo handler. */
+        private void upgradeToEcho(ChannelHandlerContext ctx) {
+            DefaultFullHttpRequest full = new DefaultFullHttpRequest(upgrade.protocolVersion(), upgrade.method(),
+                    upgrade.uri(), Unpooled.EMPTY_BUFFER, upgrade.headers(),
+                    io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+            upgrade = null;
+            WebSocketServerHandshaker handshaker =
+                    new WebSocketServerHandshakerFactory("ws://" + ctx.channel().localAddress() + "/ws", null, true)
+                            .newHandshaker(full);
+            if (handshaker == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            io.netty.handler.codec.http.HttpHeaders extra = new io.netty.handler.codec.http.DefaultHttpHeaders();
+            extra.set("X-Backend-Id", backend.stamp);
+            ctx.pipeline().replace(this, "ws-echo", new Echo(backend));
+            handshaker.handshake(ctx.channel(), full, extra, ctx.channel().newPromise());
         }
 
         private FullHttpResponse response() {

@@ -20,7 +20,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -32,6 +36,14 @@ import io.netty.handler.codec.http.cookie.ClientCookieDecoder;
 import io.netty.handler.codec.http.cookie.ClientCookieEncoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -75,6 +87,10 @@ import org.slf4j.LoggerFactory;
  * according to {@link Options#serverUp}, is a violation. Limits: one request in flight per session (no pipelining),
  * so the rate a run can reach is bounded by {@code sessions / latency}; rates beyond that show as queueing latency.
  *
+ * <p>Websocket mode ({@code ws://} URL): each session upgrades its connection once, then sends a small text frame
+ * at each due time and counts the echo as the response; latency is the echo round trip from the intended start.
+ * The server of a session is the {@code X-Backend-Id} of its handshake response.
+ *
  * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.tether.bench.load.LoadHarness --url
  * http://127.0.0.1:8080/small --rate 5000 --sessions 200 --duration 10 --cookie SRV}. Prints a human summary on
  * stderr and one {@code BENCH} line on stdout.
@@ -88,9 +104,10 @@ public final class LoadHarness {
 
     private static final long HIGHEST_MICROS = TimeUnit.HOURS.toMicros(1);
     private static final long CONNECT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final byte[] WS_PAYLOAD = "tether-bench-echo".getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * @param url target, {@code http://} on a loopback address
+     * @param url target, {@code http://} or (websocket echo) {@code ws://} on a loopback address
      * @param rate requests per second, 1..1 000 000
      * @param sessions concurrent sessions, one connection each
      * @param duration how long to offer load, at most 10 minutes
@@ -115,8 +132,9 @@ public final class LoadHarness {
             Duration warmup) {
 
         public Options {
-            if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-                throw new IllegalArgumentException("url = " + url + " (expected http://127.0.0.1:PORT/path)");
+            if (!("http".equals(url.getScheme()) || "ws".equals(url.getScheme())) || url.getHost() == null) {
+                throw new IllegalArgumentException(
+                        "url = " + url + " (expected http://127.0.0.1:PORT/path or ws://127.0.0.1:PORT/path)");
             }
             if (!isLoopback(url.getHost())) {
                 throw new IllegalArgumentException("url = " + url + " (only loopback addresses are allowed)");
@@ -142,6 +160,10 @@ public final class LoadHarness {
             if (churn < 0 || churn > 1) {
                 throw new IllegalArgumentException("churn = " + churn + " (expected 0..1)");
             }
+        }
+
+        public boolean websocket() {
+            return "ws".equals(url.getScheme());
         }
 
         public static Options of(URI url, int rate, int sessions, Duration duration) {
@@ -365,9 +387,29 @@ public final class LoadHarness {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(Session.this));
+                            if (loop.options.websocket()) {
+                                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
+                                        new EchoHandler(Session.this, handshaker()));
+                            } else {
+                                ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler(Session.this));
+                            }
                         }
                     });
+        }
+
+        private WebSocketClientHandshaker handshaker() {
+            HttpHeaders headers = new DefaultHttpHeaders();
+            if (!cookies.isEmpty()) {
+                headers.set(HttpHeaderNames.COOKIE, cookieHeader());
+            }
+            return WebSocketClientHandshakerFactory.newHandshaker(
+                    loop.options.url(), WebSocketVersion.V13, null, false, headers);
+        }
+
+        private String cookieHeader() {
+            List<Cookie> jar = new ArrayList<>(cookies.size());
+            cookies.forEach((n, v) -> jar.add(new DefaultCookie(n, v)));
+            return ClientCookieEncoder.LAX.encode(jar);
         }
 
         void enqueueDue(long now) {
@@ -406,17 +448,19 @@ public final class LoadHarness {
                 return;
             }
             inFlightIntended = pending.poll();
+            status = 0;
+            if (loop.options.websocket()) {
+                channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(WS_PAYLOAD)), channel.voidPromise());
+                return;
+            }
             FullHttpRequest request = new DefaultFullHttpRequest(
                     HttpVersion.HTTP_1_1, HttpMethod.GET, loop.options.url().getRawPath().isEmpty() ? "/"
                             : loop.options.url().getRawPath(), Unpooled.EMPTY_BUFFER);
             request.headers().set(HttpHeaderNames.HOST, hostHeader);
             if (!cookies.isEmpty()) {
-                List<Cookie> jar = new ArrayList<>(cookies.size());
-                cookies.forEach((n, v) -> jar.add(new DefaultCookie(n, v)));
-                request.headers().set(HttpHeaderNames.COOKIE, ClientCookieEncoder.LAX.encode(jar));
+                request.headers().set(HttpHeaderNames.COOKIE, cookieHeader());
             }
             sentSticky = loop.options.cookieName() != null && cookies.containsKey(loop.options.cookieName());
-            status = 0;
             backend = null;
             channel.writeAndFlush(request, channel.voidPromise());
         }
@@ -430,21 +474,50 @@ public final class LoadHarness {
                     f.channel().close();
                     return;
                 }
-                if (f.isSuccess()) {
+                if (f.isSuccess() && loop.options.websocket()) {
+                    connecting = true; // until the handshake is done
+                } else if (f.isSuccess()) {
                     channel = f.channel();
                     trySend(System.nanoTime());
                 } else {
-                    // Every queued request is already due and has nowhere to go.
-                    for (long intended : pending) {
-                        if (loop.measured(intended)) {
-                            loop.connectErrors++;
-                        }
-                    }
-                    pending.clear();
-                    connectNotBefore = System.nanoTime() + CONNECT_BACKOFF_NANOS;
+                    connectFailed();
                 }
             });
             return connect;
+        }
+
+        private void connectFailed() {
+            // Every queued request is already due and has nowhere to go.
+            for (long intended : pending) {
+                if (loop.measured(intended)) {
+                    loop.connectErrors++;
+                }
+            }
+            pending.clear();
+            connectNotBefore = System.nanoTime() + CONNECT_BACKOFF_NANOS;
+        }
+
+        void onHandshakeDone(Channel ch, FullHttpResponse response) {
+            connecting = false;
+            if (loop.finished) {
+                ch.close();
+                return;
+            }
+            onResponseHead(response);
+            keepAlive = true;
+            channel = ch;
+            trySend(System.nanoTime());
+        }
+
+        void onHandshakeFailed(Channel ch) {
+            connecting = false;
+            ch.close();
+            connectFailed();
+        }
+
+        void onEcho(Channel ch) {
+            status = 200;
+            onResponseEnd(ch);
         }
 
         void onResponseHead(HttpResponse response) {
@@ -478,7 +551,12 @@ public final class LoadHarness {
                 }
             }
             inFlightIntended = -1;
-            if (backend != null) {
+            if (loop.options.websocket()) {
+                // backend is the handshake's; frames carry no headers and stickiness is per connection
+                if (measured && backend != null) {
+                    loop.perBackend.merge(backend, 1L, Long::sum);
+                }
+            } else if (backend != null) {
                 if (measured) {
                     loop.perBackend.merge(backend, 1L, Long::sum);
                 }
@@ -533,6 +611,61 @@ public final class LoadHarness {
                 channel = null;
                 ch.close();
             }
+        }
+    }
+
+    /** Websocket mode: performs the upgrade, then reports each echoed data frame as a completed request. */
+    private static final class EchoHandler extends SimpleChannelInboundHandler<Object> {
+        private final Session session;
+        private final WebSocketClientHandshaker handshaker;
+
+        EchoHandler(Session session, WebSocketClientHandshaker handshaker) {
+            this.session = session;
+            this.handshaker = handshaker;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            handshaker.handshake(ctx.channel());
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            synchronized (session.loop) {
+                if (!handshaker.isHandshakeComplete() && msg instanceof FullHttpResponse response) {
+                    try {
+                        handshaker.finishHandshake(ctx.channel(), response);
+                        session.onHandshakeDone(ctx.channel(), response);
+                    } catch (RuntimeException e) {
+                        log.debug("websocket handshake failed on {}: {}", ctx.channel(), e.toString());
+                        session.onHandshakeFailed(ctx.channel());
+                    }
+                } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                    session.onEcho(ctx.channel());
+                } else if (msg instanceof CloseWebSocketFrame) {
+                    ctx.close();
+                } else if (!(msg instanceof WebSocketFrame)) {
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            synchronized (session.loop) {
+                if (handshaker.isHandshakeComplete()) {
+                    session.onClosed(ctx.channel());
+                } else if (session.connecting) {
+                    session.onHandshakeFailed(ctx.channel());
+                }
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
         }
     }
 

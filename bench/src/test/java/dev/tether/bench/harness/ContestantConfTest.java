@@ -60,7 +60,7 @@ class ContestantConfTest {
         String cfg = HaproxyConf.render(setup(profile));
         List<String> lines = cfg.lines().map(String::strip).toList();
 
-        assertThat(lines).contains("nbthread 2", "mode http", "retries 3", "option redispatch", "http-reuse safe",
+        assertThat(lines).contains("nbthread 2", "mode http", "timeout tunnel 60s", "retries 3", "option redispatch", "http-reuse safe",
                 "bind 127.0.0.1:18080", "balance roundrobin", "option httpchk HEAD /status");
         if (profile == Profile.STICKY) {
             assertThat(lines).contains("cookie SRV insert indirect nocache",

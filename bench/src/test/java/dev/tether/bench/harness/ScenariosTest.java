@@ -16,7 +16,7 @@ class ScenariosTest {
     void defaultSelectionIsEveryRunnableScenarioInCatalogueOrder() {
         List<Scenario> all = Scenarios.select(List.of());
         assertThat(all).extracting(Scenario::name).containsExactly("keepalive-small", "close-small",
-                "keepalive-16k", "keepalive-1m", "upload-1m", "sticky-cookie", "fixed-rate-sticky");
+                "keepalive-16k", "keepalive-1m", "upload-1m", "sticky-cookie", "fixed-rate-sticky", "websocket-echo");
         assertThat(all).noneMatch(Scenario::pending);
     }
 

@@ -82,6 +82,18 @@ class LoadHarnessTest {
     }
 
     @Test
+    void websocketModeCountsEchoRoundTrips() throws Exception {
+        LoadReport report = LoadHarness.run(LoadHarness.Options.of(
+                URI.create("ws://127.0.0.1:" + farm.port(1) + "/ws"), RATE, SESSIONS, Duration.ofSeconds(1)));
+
+        assertThat(report.offered()).isBetween((long) RATE - 1, (long) RATE);
+        assertThat(report.completed()).isEqualTo(report.offered());
+        assertThat(report.errors()).isZero();
+        assertThat(report.perBackend()).containsOnlyKeys("s2");
+        assertThat(farm.requests(1)).isEqualTo(report.completed());
+    }
+
+    @Test
     void refusedConnectionsAreErrorsNotSilence() throws Exception {
         farm.stop(0);
 
