@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.tether.core.frontdoor.FrontDoorConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
 import dev.tether.routing.config.RoutingConfig;
@@ -182,9 +183,12 @@ public final class ConfigLoader {
         if (defaults == null || entries == null) {
             return result;
         }
-        Set<String> defaultKeys = ref.section("listener-defaults", "").object().keySet();
+        // The front-door keys (tls, redirect-https, ...) have no default in reference.conf: absent means plain.
+        Set<String> defaultKeys = new HashSet<>(ref.section("listener-defaults", "").object().keySet());
+        defaultKeys.addAll(FrontDoorBinder.KEYS);
         defaults.checkKeys(defaultKeys);
         bindListenerSettings(defaults);
+        FrontDoorBinder.bind(defaults);
         if (entries.isEmpty()) {
             tether.problem("listeners", "expected at least one listener, such as [ { name = http, port = 8080 } ]");
         }
@@ -275,12 +279,13 @@ public final class ConfigLoader {
         String name = listener.string("name", "expected a listener name such as http, used in logs");
         Integer port = listener.integer("port", 0, 65535);
         ListenerSettings s = bindListenerSettings(listener);
+        FrontDoorConfig frontDoor = FrontDoorBinder.bind(listener);
         if (problems.reported() != before) {
             return null;
         }
         try {
             return new ListenerConfig(name, s.address, port, s.clientTimeout, s.httpRequestTimeout,
-                    s.keepAliveTimeout, s.maxBody, s.maxHeader.intValue(), s.maxUri.intValue());
+                    s.keepAliveTimeout, s.maxBody, s.maxHeader.intValue(), s.maxUri.intValue(), frontDoor);
         } catch (IllegalArgumentException e) {
             listener.problem(e.getMessage());
             return null;

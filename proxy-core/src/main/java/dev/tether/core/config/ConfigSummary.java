@@ -43,8 +43,17 @@ public final class ConfigSummary {
                     .append("  client ").append(duration(l.clientTimeout()))
                     .append(", request head ").append(duration(l.httpRequestTimeout()))
                     .append(", keep-alive ").append(duration(l.keepAliveTimeout()))
-                    .append(", body <= ").append(size(l.maxBodyBytes()))
-                    .append('\n');
+                    .append(", body <= ").append(size(l.maxBodyBytes()));
+            if (l.frontDoor().isTls()) {
+                b.append(", tls");
+            }
+            if (l.frontDoor().redirectsToHttps()) {
+                b.append(", redirects to https (").append(l.frontDoor().redirectStatus()).append(')');
+            }
+            if (l.frontDoor().proxyProtocol()) {
+                b.append(", PROXY protocol");
+            }
+            b.append('\n');
         }
         b.append("routes (first match wins):\n");
         for (RouteConfig r : config.routing().routes()) {

@@ -160,7 +160,8 @@ class ConfigLoaderTest {
                         """ + BACKEND,
                         "t.conf:2: tether.listener-defaults.colour = \"blue\" (unknown key; expected one of address,"
                                 + " client-timeout, http-request-timeout, keep-alive-timeout, max-body-size,"
-                                + " max-header-size, max-uri-length)"),
+                                + " max-header-size, max-uri-length, proxy-protocol, redirect-https,"
+                                + " redirect-https-port, response-headers, served-by-header, tls, trusted-proxies)"),
                 Arguments.of("unknown key in a server", """
                         tether {
                           backends { app { servers = [ { name = a, address = "h:1", wieght = 2 } ] } }
@@ -553,6 +554,56 @@ class ConfigLoaderTest {
         ProxyConfig c = ConfigLoader.load(main);
         assertThat(c.listeners()).extracting(ListenerConfig::port).containsExactly(9090);
         assertThat(c.routing().backend("app").servers()).containsExactly(ServerConfig.of("node1", "127.0.0.1", 8081));
+    }
+
+    @Test
+    void frontDoorKeysBindPerListenerWithCertificatesRelativeToTheFile(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("fullchain.pem"), "x");
+        Files.writeString(dir.resolve("privkey.pem"), "x");
+        Path main = dir.resolve("proxy.conf");
+        Files.writeString(main, """
+                tether {
+                  listener-defaults { trusted-proxies = ["10.0.0.0/8"] }
+                  listeners = [
+                    { name = http, port = 80, redirect-https = 301 }
+                    { name = https, port = 443, tls { cert = "fullchain.pem", key = "privkey.pem" },
+                      response-headers { set { "Strict-Transport-Security" = "max-age=63072000" } } }
+                  ]
+                  backends { app { servers = [ { name = a, address = "h:1" } ] } }
+                }
+                """);
+
+        ProxyConfig c = ConfigLoader.load(main);
+
+        ListenerConfig http = c.listeners().get(0);
+        ListenerConfig https = c.listeners().get(1);
+        assertThat(http.frontDoor().redirectStatus()).isEqualTo(301);
+        assertThat(http.frontDoor().isTls()).isFalse();
+        assertThat(https.frontDoor().tls().certChain()).isEqualTo(dir.resolve("fullchain.pem"));
+        assertThat(https.frontDoor().responseHeaders().set()).hasSize(1);
+        assertThat(c.listeners()).allSatisfy(l -> assertThat(l.frontDoor().trustedProxies().entries())
+                .as("from listener-defaults").containsExactly("10.0.0.0/8"));
+        assertThat(ConfigSummary.describe(c)).contains("redirects to https (301)", "body <= 50MiB, tls");
+    }
+
+    @Test
+    void frontDoorProblemsAreReportedWithTheOthers() {
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ConfigLoader.parse("""
+                tether {
+                  listeners = [
+                    { name = http, port = 80, redirect-http = 301 }
+                    { name = https, port = 443, tls { cert = "/nonexistent/fullchain.pem", key = "/nonexistent/k.pem" } }
+                  ]
+                  backends { app { servers = [ { name = a, address = "h:1", weight = 1000 } ] } }
+                }
+                """, "fd.conf"));
+
+        assertThat(e.problems()).extracting(p -> p.location() + " " + p.path()).containsExactly(
+                "fd.conf:3 tether.listeners[0].redirect-http",
+                "fd.conf:4 tether.listeners[1].tls.cert",
+                "fd.conf:4 tether.listeners[1].tls.key",
+                "fd.conf:6 tether.backends.app.servers[0].weight");
+        assertThat(e.problems().get(0).expected()).isEqualTo("unknown key; did you mean redirect-https?");
     }
 
     @Test
