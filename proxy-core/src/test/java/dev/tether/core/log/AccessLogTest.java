@@ -97,8 +97,7 @@ class AccessLogTest {
 
     @Test
     void writesOneLinePerExchangeToTheAccessLogger() {
-        Logger logger = (Logger) ((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory())
-                .getLogger(AccessLog.LOGGER);
+        Logger logger = ((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getLogger(AccessLog.LOGGER);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         logger.addAppender(lines);
