@@ -13,6 +13,7 @@ public final class RouteMatcher {
 
     private final RouteMatch match;
     private final ThreadLocal<Matcher> regex;
+    private final String regexPrefix;
 
     /** @throws IllegalArgumentException when the regex does not compile */
     public RouteMatcher(RouteMatch match) {
@@ -20,8 +21,10 @@ public final class RouteMatcher {
         if (match.pathRegex() != null) {
             Pattern pattern = compile(match.pathRegex(), "path-regex");
             this.regex = ThreadLocal.withInitial(() -> pattern.matcher(""));
+            this.regexPrefix = literalPrefix(match.pathRegex());
         } else {
             this.regex = null;
+            this.regexPrefix = "";
         }
     }
 
@@ -43,8 +46,32 @@ public final class RouteMatcher {
                 return false;
             }
         }
-        // Last: the regex is the most expensive condition.
-        return regex == null || regex.get().reset(path).matches();
+        // Last: the regex is the most expensive condition, and its literal prefix rules most paths out cheaply.
+        return regex == null || path.startsWith(regexPrefix) && regex.get().reset(path).matches();
+    }
+
+    /**
+     * The literal text every match of {@code regex} (matched against the whole path) starts with, possibly empty.
+     * Conservative: it stops at the first metacharacter, drops a character that a following {@code ? * {} makes
+     * optional, and gives up on alternation, flags and escapes.
+     */
+    static String literalPrefix(String regex) {
+        if (regex.indexOf('|') >= 0) {
+            return "";
+        }
+        int i = regex.startsWith("^") ? 1 : 0;
+        StringBuilder prefix = new StringBuilder();
+        for (; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if ("\\^$.|?*+()[]{}".indexOf(c) >= 0) {
+                if ((c == '?' || c == '*' || c == '{') && prefix.length() > 0) {
+                    prefix.setLength(prefix.length() - 1);
+                }
+                break;
+            }
+            prefix.append(c);
+        }
+        return prefix.toString();
     }
 
     static Pattern compile(String regex, String key) {

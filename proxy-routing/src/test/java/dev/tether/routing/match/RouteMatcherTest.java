@@ -45,4 +45,29 @@ class RouteMatcherTest {
         assertThatThrownBy(() -> new RouteMatcher(new RouteMatch(null, null, "/api/(", null, null, null)))
                 .hasMessageContaining("path-regex = /api/(: not a valid Java regex");
     }
+
+    @ParameterizedTest(name = "{0} -> [{1}]")
+    @CsvSource(value = {
+        "/api/v[0-9]+/.* ; /api/v",
+        "^/git/.* ; /git/",
+        "/api/v1? ; /api/v",
+        "/api/v1* ; /api/v",
+        "/api/v1{2} ; /api/v",
+        "/api/v1+ ; /api/v1",
+        "/a|/b ; ''",
+        "(?i)/api/ ; ''",
+        "\\d+/x ; ''",
+        "/exact/path ; /exact/path",
+    }, delimiter = ';')
+    void literalPrefixIsConservative(String regex, String prefix) {
+        assertThat(RouteMatcher.literalPrefix(regex)).isEqualTo(prefix);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/api/v1?/x, /api/v/x, true", "/api/v1?/x, /api/v1/x, true", "/api/v1*, /api/v, true",
+        "(?i)/API/.*, /api/x, true", "/a|/b, /b, true", "/api/v[0-9]+, /apx/v1, false"})
+    void thePrefixNeverRejectsAMatch(String regex, String path, boolean expected) {
+        RouteMatcher m = new RouteMatcher(new RouteMatch(null, null, regex, null, null, null));
+        assertThat(m.matches(TestRequest.get(path))).isEqualTo(expected);
+    }
 }
