@@ -52,7 +52,7 @@ public final class CidrSet {
         return parsed.isEmpty() ? EMPTY : new CidrSet(entries, parsed);
     }
 
-    /** Parses one entry; the message of the exception says what is wrong and what is accepted. */
+    /** Parses the entries; the message of the exception says what is wrong and what is accepted. */
     public static CidrSet of(String... entries) {
         return parse(Arrays.asList(entries));
     }

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers every request on a plain-HTTP listener with a redirect to the same URL over https, as HAProxy's
@@ -31,6 +33,8 @@ import java.util.Set;
 public final class HttpsRedirectHandler extends ChannelInboundHandlerAdapter {
 
     public static final String NAME = "https-redirect";
+
+    private static final Logger log = LoggerFactory.getLogger(HttpsRedirectHandler.class);
 
     /** Status codes HAProxy's {@code redirect} accepts. */
     public static final Set<Integer> STATUSES = Set.of(301, 302, 303, 307, 308);
@@ -87,6 +91,13 @@ public final class HttpsRedirectHandler extends ChannelInboundHandlerAdapter {
             readIfManual(ctx);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a reset or a TLS error on a port that only redirects: nothing to answer, nothing worth a WARN
+        log.debug("[id: {}] closing redirect connection: {}", ctx.channel().id().asShortText(), cause.toString());
+        ctx.close();
     }
 
     private void readIfManual(ChannelHandlerContext ctx) {

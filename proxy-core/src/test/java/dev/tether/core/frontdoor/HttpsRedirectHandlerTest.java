@@ -161,6 +161,14 @@ class HttpsRedirectHandlerTest {
     }
 
     @Test
+    void connectionErrorsCloseQuietly() {
+        EmbeddedChannel channel = channel(301, 443);
+        channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertThat(channel.isOpen()).isFalse();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
     void onlyRedirectStatusesAreAccepted() {
         assertThatThrownBy(() -> new HttpsRedirectHandler(200, 443))
                 .hasMessage("redirect status 200 (expected one of 301, 302, 303, 307, 308)");
