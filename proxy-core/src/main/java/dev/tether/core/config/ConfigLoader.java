@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.tether.core.frontdoor.FrontDoorConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
+import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.RoutingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,8 @@ public final class ConfigLoader {
 
         Map<String, BackendTimeouts> timeouts = new LinkedHashMap<>();
         Map<String, HealthCheckConfig> health = new LinkedHashMap<>();
+        Map<String, Duration> slowStart = new LinkedHashMap<>();
+        Map<String, PassiveHealthConfig> passiveHealth = new LinkedHashMap<>();
         RoutingConfig routing = null;
         ConfigSection backendDefaults = tether.section("backend-defaults", "expected an object");
         ConfigSection backendsSection = tether.section("backends",
@@ -129,6 +132,8 @@ public final class ConfigLoader {
             // Read the defaults once on their own, so a bad default is reported at backend-defaults.
             bindTimeouts(backendDefaults, refDefaults);
             bindHealth(backendDefaults, refDefaults);
+            bindSlowStart(backendDefaults);
+            bindPassiveHealth(backendDefaults, refDefaults);
             if (backendsSection != null) {
                 Map<String, ConfigSection> backends = RoutingBinder.backendSections(backendsSection, backendDefaults);
                 if (backendsSection.object().isEmpty()) {
@@ -152,13 +157,22 @@ public final class ConfigLoader {
                     if (h != null) {
                         health.put(e.getKey(), h);
                     }
+                    Duration ramp = bindSlowStart(e.getValue());
+                    if (ramp != null) {
+                        slowStart.put(e.getKey(), ramp);
+                    }
+                    PassiveHealthConfig p = bindPassiveHealth(e.getValue(), refDefaults);
+                    if (p != null) {
+                        passiveHealth.put(e.getKey(), p);
+                    }
                 }
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(source, problems.list());
         }
-        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source);
+        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
+                passiveHealth, slowStart);
     }
 
     private static InvalidConfigException fatal(String source, ConfigException e) {
@@ -360,6 +374,50 @@ public final class ConfigLoader {
                     timeout, rise, fall);
         } catch (IllegalArgumentException e) {
             h.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code health-check.slow-start}: read apart because it shapes weights, not probes. */
+    private static Duration bindSlowStart(ConfigSection backend) {
+        ConfigValue h = backend.raw("health-check");
+        if (h == null || h.valueType() != ConfigValueType.OBJECT) {
+            return null; // reported by bindHealth
+        }
+        ConfigSection section = new ConfigSection((ConfigObject) h, backend.path("health-check"), h.origin(),
+                backend.problems());
+        return section.duration("slow-start", Duration.ZERO);
+    }
+
+    private static PassiveHealthConfig bindPassiveHealth(ConfigSection backend, ConfigSection refDefaults) {
+        Problems problems = backend.problems();
+        int before = problems.reported();
+        ConfigSection p = backend.section("passive-health",
+                "expected an object such as { enabled = on, error-limit = 10, count-5xx = off, on-error = fail-check }");
+        if (p == null) {
+            return null;
+        }
+        p.checkKeys(refDefaults.section("passive-health", "").object().keySet());
+        Boolean enabled = p.bool("enabled");
+        Integer errorLimit = p.integer("error-limit", 1, 1_000_000);
+        Boolean count5xx = p.bool("count-5xx");
+        String onErrorExpected = "expected fail-check (counts as one failed check) or mark-down (down at once)";
+        String onErrorText = p.string("on-error", onErrorExpected);
+        PassiveHealthConfig.OnError onError = null;
+        if ("fail-check".equals(onErrorText)) {
+            onError = PassiveHealthConfig.OnError.FAIL_CHECK;
+        } else if ("mark-down".equals(onErrorText)) {
+            onError = PassiveHealthConfig.OnError.MARK_DOWN;
+        } else if (onErrorText != null) {
+            p.problem("on-error", onErrorExpected);
+        }
+        if (problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new PassiveHealthConfig(enabled, errorLimit, count5xx, onError);
+        } catch (IllegalArgumentException e) {
+            p.problem(e.getMessage());
             return null;
         }
     }

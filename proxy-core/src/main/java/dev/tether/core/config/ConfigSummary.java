@@ -1,6 +1,7 @@
 package dev.tether.core.config;
 
 import dev.tether.health.HealthCheckConfig;
+import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
@@ -79,7 +80,18 @@ public final class ConfigSummary {
                     .append(", tunnel ").append(duration(t.tunnel()))
                     .append("; pool idle ").append(duration(t.poolIdle()))
                     .append(", max ").append(t.poolMaxIdle()).append(" per thread\n");
-            b.append("    ").append(health(config.health(backend.name()))).append('\n');
+            b.append("    ").append(health(config.health(backend.name())));
+            if (!config.slowStart(backend.name()).isZero()) {
+                b.append(", slow-start ").append(duration(config.slowStart(backend.name())));
+            }
+            PassiveHealthConfig passive = config.passiveHealth(backend.name());
+            if (passive.enabled() && config.health(backend.name()).enabled()) {
+                b.append("; passive: ").append(passive.errorLimit()).append(" errors in a row")
+                        .append(passive.count5xx() ? " (5xx included)" : "")
+                        .append(passive.onError() == PassiveHealthConfig.OnError.MARK_DOWN
+                                ? " mark it down" : " fail a check");
+            }
+            b.append('\n');
             for (ServerConfig s : backend.servers()) {
                 String host = s.host().contains(":") ? "[" + s.host() + "]" : s.host();
                 b.append("    ").append(s.name()).append("  ").append(host).append(':').append(s.port());

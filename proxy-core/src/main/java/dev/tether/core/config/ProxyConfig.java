@@ -1,6 +1,7 @@
 package dev.tether.core.config;
 
 import dev.tether.health.HealthCheckConfig;
+import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.RoutingConfig;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
  * @param eventLoopThreads I/O threads, 0 for one per core
  * @param drainTimeout on stop, in-flight requests and tunnels get this long to finish
  * @param source where the configuration came from, for messages ({@code conf/demo.conf} or {@code built-in demo})
+ * @param passiveHealth errors on live traffic counted against servers, per backend name
+ * @param slowStart weight ramp of a server that came back up, per backend name; zero for none
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -24,12 +27,28 @@ public record ProxyConfig(
         Map<String, HealthCheckConfig> health,
         int eventLoopThreads,
         Duration drainTimeout,
-        String source) {
+        String source,
+        Map<String, PassiveHealthConfig> passiveHealth,
+        Map<String, Duration> slowStart) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
         timeouts = Map.copyOf(timeouts);
         health = Map.copyOf(health);
+        passiveHealth = Map.copyOf(passiveHealth);
+        slowStart = Map.copyOf(slowStart);
+    }
+
+    /** A configuration with reference passive health and no slow start for every backend. */
+    public ProxyConfig(
+            List<ListenerConfig> listeners,
+            RoutingConfig routing,
+            Map<String, BackendTimeouts> timeouts,
+            Map<String, HealthCheckConfig> health,
+            int eventLoopThreads,
+            Duration drainTimeout,
+            String source) {
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, Map.of(), Map.of());
     }
 
     public BackendTimeouts timeouts(String backend) {
@@ -38,5 +57,15 @@ public record ProxyConfig(
 
     public HealthCheckConfig health(String backend) {
         return health.getOrDefault(backend, HealthCheckConfig.disabled());
+    }
+
+    /** The backend's passive health; the reference default ({@link PassiveHealthConfig#defaults()}) if unset. */
+    public PassiveHealthConfig passiveHealth(String backend) {
+        return passiveHealth.getOrDefault(backend, PassiveHealthConfig.defaults());
+    }
+
+    /** The backend's slow-start ramp; {@link Duration#ZERO} (full weight at once) if unset. */
+    public Duration slowStart(String backend) {
+        return slowStart.getOrDefault(backend, Duration.ZERO);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
+import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
 import dev.tether.routing.config.RouteConfig;
@@ -55,6 +56,10 @@ class ConfigLoaderTest {
         assertThat(c.timeouts("app")).isEqualTo(BackendTimeouts.defaults());
         assertThat(c.health()).containsOnlyKeys("app");
         assertThat(c.health("app")).isEqualTo(HealthCheckConfig.disabled());
+        assertThat(c.passiveHealth()).containsOnlyKeys("app");
+        assertThat(c.passiveHealth("app")).isEqualTo(PassiveHealthConfig.defaults());
+        assertThat(c.slowStart()).containsOnlyKeys("app");
+        assertThat(c.slowStart("app")).isZero();
     }
 
     @Test
@@ -96,7 +101,8 @@ class ConfigLoaderTest {
                       pool { idle-timeout = 5s, max-idle = 8 }
                       health-check { enabled = on, method = GET, path = "/health", host = app.local,
                                      expect = "200,204,300-399", interval = 5s, fast-interval = 500ms,
-                                     down-interval = 10s, timeout = 1s, rise = 1, fall = 2 }
+                                     down-interval = 10s, timeout = 1s, rise = 1, fall = 2, slow-start = 30s }
+                      passive-health { error-limit = 3, count-5xx = on, on-error = mark-down }
                     }
                     api {
                       balance = first
@@ -141,6 +147,11 @@ class ConfigLoaderTest {
                 List.of(new StatusRange(200, 200), new StatusRange(204, 204), new StatusRange(300, 399)),
                 Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 2));
         assertThat(c.health("api").enabled()).isFalse();
+        assertThat(c.slowStart("web")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.slowStart("api")).isZero();
+        assertThat(c.passiveHealth("web")).isEqualTo(
+                new PassiveHealthConfig(true, 3, true, PassiveHealthConfig.OnError.MARK_DOWN));
+        assertThat(c.passiveHealth("api")).isEqualTo(PassiveHealthConfig.defaults());
     }
 
     /**
@@ -430,6 +441,19 @@ class ConfigLoaderTest {
                         }
                         """,
                         "t.conf:2: tether.backends.app.health-check.fall = 0 (expected an integer 1..100)"),
+                Arguments.of("bad passive on-error", """
+                        tether {
+                          backend-defaults { passive-health { on-error = drop } }
+                        """ + BACKEND,
+                        "t.conf:2: tether.backend-defaults.passive-health.on-error = \"drop\" (expected fail-check"
+                                + " (counts as one failed check) or mark-down (down at once))"),
+                Arguments.of("negative slow start", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], health-check { slow-start = -5s } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.health-check.slow-start = \"-5s\" (expected a duration such as"
+                                + " 500ms, 15s, 10m or 23h)"),
                 Arguments.of("fractional integer", """
                         tether {
                           event-loop-threads = 1.5
@@ -726,7 +750,7 @@ class ConfigLoaderTest {
                 backends:
                   app  round-robin, retries 3, redispatch on, cookie srv (httponly, max-idle 24h)
                     timeouts connect 15s, server 10m, queue 1m, tunnel 23h; pool idle 30s, max 64 per thread
-                    health HEAD /status expect 200, every 2s, timeout 2s, rise 2, fall 3
+                    health HEAD /status expect 200, every 2s, timeout 2s, rise 2, fall 3; passive: 10 errors in a row fail a check
                     node1  10.0.0.1:80
                     node2  10.0.0.2:80  weight 2  backup
                 """);
