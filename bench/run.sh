@@ -40,9 +40,9 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 if [[ $QUICK == 1 ]]; then
-    RUNS=${RUNS:-2} DURATION=${DURATION:-4} WARMUP=${WARMUP:-3}
+    RUNS=${RUNS:-2} DURATION=${DURATION:-4} WARMUP=${WARMUP:-3} HARNESS_WARMUP=1
 else
-    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10}
+    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2
 fi
 # Bounded: a typo must not turn into an hour of load.
 (( RUNS >= 1 && RUNS <= 20 )) || { echo "run.sh: --runs $RUNS (expected 1..20)" >&2; exit 2; }
@@ -205,6 +205,7 @@ measure() {
         # shellcheck disable=SC2086
         "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
             --url "$url$path" --rate "$rate" --sessions "$conns" --duration "$DURATION" --cookie SRV \
+            --warmup "$HARNESS_WARMUP" \
             >"$dir/out" 2>"$dir/err" || true
     fi
     t1=$(date +%s%N)

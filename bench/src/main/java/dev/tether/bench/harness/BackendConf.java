@@ -11,7 +11,7 @@ import java.util.List;
  *   /small   100-byte body (from configuration, no file I/O)
  *   /16k     16 KiB file      /1m   1 MiB file      (under {@code root})
  *   /status  200, empty (health checks)
- *   /upload  accepts up to 2 MiB and answers "ok"
+ *   /upload  reads the whole body (up to 2 MiB, in memory), then answers "ok"
  * </pre>
  */
 public final class BackendConf {
@@ -48,7 +48,17 @@ public final class BackendConf {
             b.append("        add_header X-Backend-Id ").append(id).append(" always;\n");
             b.append("        location = /small { return 200 \"").append(SMALL_BODY.strip()).append("\\n\"; }\n");
             b.append("        location = /status { return 200; }\n");
-            b.append("        location = /upload { return 200 \"ok\\n\"; }\n");
+            // Read the whole upload before answering, as a real application does: "return" alone answers first
+            // and discards the body afterwards, which makes a streaming proxy give up the connection.
+            // mirror_request_body forces the read (into memory); the static handler's 405 for POST becomes 200.
+            b.append("        location = /upload {\n");
+            b.append("            client_body_buffer_size 2m;\n");
+            b.append("            mirror /upload-sink;\n");
+            b.append("            mirror_request_body on;\n");
+            b.append("            error_page 405 =200 /upload-ok;\n");
+            b.append("        }\n");
+            b.append("        location = /upload-sink { internal; return 204; }\n");
+            b.append("        location = /upload-ok { internal; return 200 \"ok\\n\"; }\n");
             b.append("        location / { }\n");
             b.append("    }\n");
         }

@@ -157,6 +157,8 @@ public final class Main {
         Files.setPosixFilePermissions(www, PosixFilePermissions.fromString("rwxr-xr-x"));
         writeBody(www.resolve("16k"), 16 * 1024);
         writeBody(www.resolve("1m"), 1024 * 1024);
+        // /upload must exist for the static handler to answer (405, turned into 200 by BackendConf).
+        writeBody(www.resolve("upload"), 3);
         Path conf = dir.resolve("backends.conf");
         Files.writeString(conf, BackendConf.render(ports, www, dir));
         return conf;

@@ -96,7 +96,8 @@ class ContestantConfTest {
 
         assertThat(lines).contains("listen 127.0.0.1:19001;", "listen 127.0.0.1:19002;",
                 "add_header X-Backend-Id s1 always;", "add_header X-Backend-Id s2 always;",
-                "location = /status { return 200; }", "client_max_body_size 2m;", "keepalive_requests 1000000;");
+                "location = /status { return 200; }", "client_max_body_size 2m;", "keepalive_requests 1000000;",
+                "mirror_request_body on;", "error_page 405 =200 /upload-ok;");
         assertThat(BackendConf.SMALL_BODY).hasSize(100);
         assertThat(conf).contains("return 200 \"" + "x".repeat(99) + "\\n\"");
         checkWith(conf, "backends.conf", "/usr/sbin/nginx", "-e", "stderr", "-t", "-c");
