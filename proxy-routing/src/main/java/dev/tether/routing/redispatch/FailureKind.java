@@ -26,6 +26,17 @@ public enum FailureKind {
         this.beforeRequestSent = beforeRequestSent;
     }
 
+    /**
+     * The kind for a server connection that ended before any response byte arrived: reset or closed before
+     * the first request byte was written, reset after it, or closed cleanly after it (an empty response).
+     */
+    public static FailureKind closedBeforeResponse(boolean requestBytesWritten, boolean reset) {
+        if (!requestBytesWritten) {
+            return RESET_BEFORE_REQUEST_SENT;
+        }
+        return reset ? RESET_AFTER_REQUEST_SENT : EMPTY_RESPONSE;
+    }
+
     /** Whether this failure proves that no byte of the request reached the server. */
     public boolean beforeRequestSent() {
         return beforeRequestSent;

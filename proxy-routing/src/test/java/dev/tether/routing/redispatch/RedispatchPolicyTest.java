@@ -262,6 +262,17 @@ class RedispatchPolicyTest {
     }
 
     @ParameterizedTest
+    @CsvSource({
+        "false, false, RESET_BEFORE_REQUEST_SENT",
+        "false, true,  RESET_BEFORE_REQUEST_SENT",
+        "true,  true,  RESET_AFTER_REQUEST_SENT",
+        "true,  false, EMPTY_RESPONSE",
+    })
+    void namesAConnectionThatEndedBeforeTheResponse(boolean written, boolean reset, FailureKind kind) {
+        assertThat(FailureKind.closedBeforeResponse(written, reset)).isEqualTo(kind);
+    }
+
+    @ParameterizedTest
     @CsvSource({"GET, true", "head, true", "OPTIONS, true", "TRACE, true", "PUT, true", "DELETE, true",
         "POST, false", "PATCH, false", "CONNECT, false", "PROPFIND, false"})
     void knowsWhichMethodsAreIdempotent(String method, boolean idempotent) {
