@@ -26,5 +26,14 @@ public interface ExchangeListener {
     /** A tunnel closed after carrying these bytes each way. */
     default void tunnelClosed(String backend, long bytesFromClient, long bytesFromServer) {}
 
+    /** A request started waiting for a usable server of {@code backend} (its servers are at max-conn). */
+    default void queued(String backend) {}
+
+    /** A queued request stopped waiting after {@code waitNanos}: it got a server or timed out. */
+    default void dequeued(String backend, long waitNanos) {}
+
+    /** A TLS handshake with a client of {@code listener} completed or failed. */
+    default void tlsHandshake(String listener, boolean success) {}
+
     ExchangeListener NONE = new ExchangeListener() {};
 }

@@ -91,5 +91,20 @@ public final class ExchangeListeners {
         public void tunnelClosed(String backend, long bytesFromClient, long bytesFromServer) {
             each("tunnelClosed", l -> l.tunnelClosed(backend, bytesFromClient, bytesFromServer));
         }
+
+        @Override
+        public void queued(String backend) {
+            each("queued", l -> l.queued(backend));
+        }
+
+        @Override
+        public void dequeued(String backend, long waitNanos) {
+            each("dequeued", l -> l.dequeued(backend, waitNanos));
+        }
+
+        @Override
+        public void tlsHandshake(String listener, boolean success) {
+            each("tlsHandshake", l -> l.tlsHandshake(listener, success));
+        }
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToIntBiFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Counts every exchange and connection event into a Prometheus registry and keeps the per-server figures of the
@@ -76,7 +76,7 @@ public final class ProxyMetrics implements ExchangeListener {
     private final ConcurrentHashMap<String, ListenerMeters> listeners = new ConcurrentHashMap<>();
     private final long startMillis;
     private volatile RoutingTable observed;
-    private volatile ToIntBiFunction<String, String> sessions = (backend, server) -> 0;
+    private volatile ToIntFunction<String> sessions = serverId -> 0;
     private volatile IntSupplier pooledIdle = () -> 0;
 
     /** Metrics on a new Prometheus registry and the system clock. */
@@ -86,7 +86,8 @@ public final class ProxyMetrics implements ExchangeListener {
 
     /**
      * @param registry where the meters go; {@link #scrape} renders it
-     * @param table the current routing table, read for server state gauges and the stats page
+     * @param table the current routing table, read for server state gauges and the stats page; may return
+     *     {@code null} until the proxy that owns it is built
      * @param clock wall clock for "state since" and "last check" times
      */
     public ProxyMetrics(PrometheusMeterRegistry registry, Supplier<RoutingTable> table, Clock clock) {
@@ -98,7 +99,8 @@ public final class ProxyMetrics implements ExchangeListener {
                 .description("Idle pooled connections to servers, all servers together")
                 .strongReference(true)
                 .register(registry);
-        observe(table.get());
+        // The table is read lazily (first exchange, scrape or stats read): the supplier may belong to a server
+        // that is built after this listener.
     }
 
     public PrometheusMeterRegistry registry() {
@@ -111,10 +113,11 @@ public final class ProxyMetrics implements ExchangeListener {
     }
 
     /**
-     * Where "current sessions" come from: requests in flight on {@code (backend, server)}. Called on every
-     * finished exchange, so it must be a cheap lookup.
+     * Where "current sessions" come from: requests in flight on a server, by {@code backend/server} id. Called on
+     * every finished exchange (on event loops) and on scrapes (admin thread), so it must be a cheap thread-safe
+     * lookup.
      */
-    public ProxyMetrics bindSessions(ToIntBiFunction<String, String> inFlight) {
+    public ProxyMetrics bindSessions(ToIntFunction<String> inFlight) {
         this.sessions = inFlight;
         return this;
     }
@@ -167,7 +170,7 @@ public final class ProxyMetrics implements ExchangeListener {
             s.error(termination).increment();
         }
         if (r.server() != null) {
-            s.sampleSessions(sessions.applyAsInt(backend, serverName));
+            s.sampleSessions(sessions.applyAsInt(s.id));
         }
     }
 
@@ -223,19 +226,25 @@ public final class ProxyMetrics implements ExchangeListener {
         }
     }
 
-    // ---------------------------------------------------------------- events outside ExchangeListener
-
-    /** A request started waiting for a usable server of {@code backend}. */
+    @Override
     public void queued(String backend) {
         backend(backend).queue.incrementAndGet();
     }
 
-    /** A request stopped waiting (it got a server or timed out) after {@code waitNanos}. */
+    @Override
     public void dequeued(String backend, long waitNanos) {
         BackendMeters b = backend(backend);
         b.queue.decrementAndGet();
         b.queueWait.record(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
     }
+
+    @Override
+    public void tlsHandshake(String listener, boolean success) {
+        ListenerMeters l = listener(listener);
+        (success ? l.tlsSucceeded : l.tlsFailed).increment();
+    }
+
+    // ---------------------------------------------------------------- events outside ExchangeListener
 
     /** A health check of {@code backend/server} finished; latency and detail unknown. */
     public void healthCheck(String serverId, boolean pass) {
@@ -252,12 +261,6 @@ public final class ProxyMetrics implements ExchangeListener {
         ServerMeters s = server(serverId);
         (pass ? s.checksPassed : s.checksFailed).increment();
         s.lastCheck = new LastCheck(pass, clock.millis(), latencyNanos, detail);
-    }
-
-    /** A TLS handshake on {@code listener} completed or failed. */
-    public void tlsHandshake(String listener, boolean success) {
-        ListenerMeters l = listener(listener);
-        (success ? l.tlsSucceeded : l.tlsFailed).increment();
     }
 
     // ---------------------------------------------------------------- server state
@@ -306,7 +309,7 @@ public final class ProxyMetrics implements ExchangeListener {
                     .register(registry));
         }
         s.stateGauges.add(Gauge.builder("tether.server.sessions", s,
-                        m -> sessions.applyAsInt(m.backend, m.server))
+                        m -> sessions.applyAsInt(m.id))
                 .description("Requests in flight on the server")
                 .tags("backend", s.backend, "server", s.server)
                 .strongReference(true)
@@ -318,6 +321,9 @@ public final class ProxyMetrics implements ExchangeListener {
     /** Every configured backend and server of the current table with its figures, in configuration order. */
     public List<BackendStats> stats() {
         RoutingTable t = table.get();
+        if (t == null) {
+            return List.of();
+        }
         observe(t);
         List<BackendStats> result = new ArrayList<>();
         for (BackendConfig b : t.config().backends()) {
@@ -325,7 +331,7 @@ public final class ProxyMetrics implements ExchangeListener {
             for (Server server : t.servers(b.name())) {
                 ServerMeters s = server(b.name(), server.name());
                 ServerConfig c = server.config();
-                int current = sessions.applyAsInt(b.name(), server.name());
+                int current = sessions.applyAsInt(s.id);
                 s.sampleSessions(current);
                 LastCheck check = s.lastCheck;
                 servers.add(new ServerStats(b.name(), server.name(), server.state(), s.stateSinceMillis,
@@ -490,7 +496,7 @@ public final class ProxyMetrics implements ExchangeListener {
             ServerMeters s = servers.get(server);
             return s != null ? s : servers.computeIfAbsent(server, n -> {
                 ServerMeters created = new ServerMeters(name, n);
-                serversById.put(name + "/" + n, created);
+                serversById.put(created.id, created);
                 return created;
             });
         }
@@ -499,6 +505,7 @@ public final class ProxyMetrics implements ExchangeListener {
     private final class ServerMeters {
         final String backend;
         final String server;
+        final String id;
         final AtomicReferenceArray<Counter> requests =
                 new AtomicReferenceArray<>(STATUS_CLASSES.length * METHODS.length);
         final AtomicReferenceArray<Counter> errors = new AtomicReferenceArray<>(TerminationState.values().length);
@@ -524,6 +531,7 @@ public final class ProxyMetrics implements ExchangeListener {
         ServerMeters(String backend, String server) {
             this.backend = backend;
             this.server = server;
+            this.id = backend + "/" + server;
             response = latencyTimer("tether.response", "From request head in to response head out",
                     "backend", backend, "server", server);
             total = latencyTimer("tether.request.duration", "From request head in to the last response byte out",

@@ -54,6 +54,21 @@ class ExchangeListenersTest {
         public void tunnelClosed(String backend, long bytesFromClient, long bytesFromServer) {
             events.add("tunnel- " + backend + " " + bytesFromClient + " " + bytesFromServer);
         }
+
+        @Override
+        public void queued(String backend) {
+            events.add("queued " + backend);
+        }
+
+        @Override
+        public void dequeued(String backend, long waitNanos) {
+            events.add("dequeued " + backend + " " + waitNanos);
+        }
+
+        @Override
+        public void tlsHandshake(String listener, boolean success) {
+            events.add("tls " + listener + " " + success);
+        }
     }
 
     private static void sendEveryEvent(ExchangeListener l) {
@@ -65,6 +80,9 @@ class ExchangeListenersTest {
         l.retried("api/s1", "CONNECT_REFUSED", true);
         l.tunnelOpened("web");
         l.tunnelClosed("web", 1, 2);
+        l.queued("api");
+        l.dequeued("api", 7);
+        l.tlsHandshake("main", false);
     }
 
     @Test
@@ -75,7 +93,8 @@ class ExchangeListenersTest {
         sendEveryEvent(ExchangeListeners.of(a, b));
 
         assertThat(a.events).containsExactly("finished /x", "client+ main", "client- main", "server+ api/s1",
-                "server- api/s1", "retried api/s1 CONNECT_REFUSED true", "tunnel+ web", "tunnel- web 1 2");
+                "server- api/s1", "retried api/s1 CONNECT_REFUSED true", "tunnel+ web", "tunnel- web 1 2", "queued api",
+                "dequeued api 7", "tls main false");
         assertThat(b.events).isEqualTo(a.events);
     }
 

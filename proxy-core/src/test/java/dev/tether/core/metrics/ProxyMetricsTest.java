@@ -158,6 +158,7 @@ class ProxyMetricsTest {
 
     @Test
     void aStateChangeSeenByAnExchangeKeepsItsTimeUntilTheNextScrape() {
+        metrics.exchangeFinished(exchange().build()); // first sight of the table: every state "since start"
         clock.advanceMillis(1_000);
         table.updateAndGet(t -> t.withServerState("api", "s2", ServerState.DRAIN));
         metrics.exchangeFinished(exchange().build());
@@ -251,7 +252,7 @@ class ProxyMetricsTest {
     @Test
     void statsListEveryConfiguredServerWithItsFigures() {
         int[] inFlight = {0};
-        metrics.bindSessions((backend, server) -> backend.equals("api") && server.equals("s1") ? inFlight[0] : 0);
+        metrics.bindSessions(serverId -> serverId.equals("api/s1") ? inFlight[0] : 0);
         inFlight[0] = 4;
         metrics.exchangeFinished(exchange().to("api", "s1").status(200).bytes(10, 1000)
                 .reason("STICKY_COOKIE").build());
@@ -287,6 +288,22 @@ class ProxyMetricsTest {
         assertThat(w1.requests()).isEqualTo(1);
         assertThat(w1.bytesOut()).isEqualTo(7);
         assertThat(w1.backup()).isTrue();
+    }
+
+    @Test
+    void aTableThatIsNotThereYetIsReadLater() {
+        AtomicReference<RoutingTable> later = new AtomicReference<>();
+        ProxyMetrics early = new ProxyMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), later::get, clock);
+        early.exchangeFinished(exchange().build());
+        assertThat(early.stats()).isEmpty();
+        assertThat(new PrometheusText(early.scrape()).has("tether_server_state")).isFalse();
+
+        later.set(Tables.apiAndWeb());
+
+        assertThat(early.stats()).extracting(BackendStats::name).containsExactly("api", "web");
+        assertThat(early.stats().get(0).servers().get(0).requests()).isEqualTo(1);
+        assertThat(new PrometheusText(early.scrape())
+                .value("tether_server_state", "backend", "web", "server", "w1", "state", "UP")).isEqualTo(1.0);
     }
 
     @ParameterizedTest
