@@ -43,7 +43,7 @@ public record RequestHead(String method, String path, String query, Map<String, 
         }
         if (host.startsWith("[")) {
             int close = host.indexOf(']');
-            return close < 0 ? host : host.substring(1, close);
+            return close < 0 ? host : host.substring(0, close + 1);
         }
         int colon = host.indexOf(':');
         return colon < 0 ? host : host.substring(0, colon);

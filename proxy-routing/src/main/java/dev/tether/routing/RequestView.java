@@ -17,7 +17,10 @@ public interface RequestView {
     /** The raw query string without {@code ?}, or {@code null} when the target had none. */
     String query();
 
-    /** The Host header (or the authority of an absolute-form target), without port; {@code null} if absent. */
+    /**
+     * The Host header (or the authority of an absolute-form target), without port; an IPv6 literal keeps its
+     * brackets ({@code [::1]}); {@code null} if absent.
+     */
     String host();
 
     /** The first value of a header (name case-insensitive), or {@code null}. */
