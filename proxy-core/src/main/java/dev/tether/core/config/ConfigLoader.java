@@ -137,15 +137,7 @@ public final class ConfigLoader {
             if (backendsSection != null) {
                 Map<String, ConfigSection> backends = RoutingBinder.backendSections(backendsSection, backendDefaults);
                 if (backendsSection.object().isEmpty()) {
-                    String expected = "expected at least one backend, such as "
-                            + "backends { app { servers = [ { name = node1, address = \"127.0.0.1:8081\" } ] } }";
-                    if (user.hasPath("tether.backends")) {
-                        tether.problem("backends", expected);
-                    } else {
-                        // point at the user's file, not at the empty default in reference.conf
-                        ConfigValue where = user.hasPath("tether") ? user.getValue("tether") : user.root();
-                        problems.add(where.origin(), "tether.backends", null, "missing; " + expected);
-                    }
+                    reportNoBackends(user, tether);
                 }
                 routing = new RoutingBinder(ref, problems).bind(tether, backendDefaults, backends);
                 for (Map.Entry<String, ConfigSection> e : backends.entrySet()) {
@@ -173,6 +165,20 @@ public final class ConfigLoader {
         }
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
                 passiveHealth, slowStart);
+    }
+
+    private static void reportNoBackends(Config user, ConfigSection tether) {
+        String expected = "expected at least one backend, such as "
+                + "backends { app { servers = [ { name = node1, address = \"127.0.0.1:8081\" } ] } }";
+        // Read the unresolved user tree through objects only: path lookups may throw on unresolved values.
+        ConfigValue userTether = user.root().get("tether");
+        if (userTether instanceof ConfigObject o && o.containsKey("backends")) {
+            tether.problem("backends", expected);
+        } else {
+            // point at the user's file, not at the empty default in reference.conf
+            ConfigValue where = userTether != null ? userTether : user.root();
+            tether.problems().add(where.origin(), "tether.backends", null, "missing; " + expected);
+        }
     }
 
     private static InvalidConfigException fatal(String source, ConfigException e) {
