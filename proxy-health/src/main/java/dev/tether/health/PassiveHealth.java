@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Counts consecutive errors that live traffic saw on one server. Safe for any thread: every event loop
  * reports the exchanges it finished.
  *
- * <p>The count is of consecutive errors across all event loops together; any non-error outcome resets it.
+ * <p>The count is of consecutive errors across all event loops together; an {@code OK} resets it (so does a
+ * 5xx when 5xx are not counted), {@code OTHER_FAILURE} leaves it as it is.
  * When it reaches the limit, {@link #record} returns {@code true} once and the count starts again, so a
  * server that keeps failing triggers once every {@code errorLimit} errors.
  */
@@ -23,6 +24,9 @@ public final class PassiveHealth {
     public boolean record(TrafficOutcome outcome) {
         if (!config.enabled()) {
             return false;
+        }
+        if (outcome == TrafficOutcome.OTHER_FAILURE) {
+            return false; // neither an error we count nor a success
         }
         if (!config.isError(outcome)) {
             if (errors.get() != 0) {
