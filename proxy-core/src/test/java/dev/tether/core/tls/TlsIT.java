@@ -1,6 +1,7 @@
 package dev.tether.core.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -137,6 +138,21 @@ class TlsIT {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void protocolsSettingIsEnforced(SslProvider provider) throws Exception {
+        requireProvider(provider);
+        Path bundle = dir.resolve(provider + "-only13.pem");
+        Generated.writeAtomically(bundle, first.bundlePem());
+        int port = startServer(TlsConfig.bundle(bundle).withProtocols(List.of("TLSv1.3")), provider);
+
+        assertThatThrownBy(() -> connect(port, "TLSv1.2", first.certificate()).close())
+                .isInstanceOf(javax.net.ssl.SSLException.class);
+        try (SSLSocket socket = connect(port, "TLSv1.3", first.certificate())) {
+            assertThat(get(socket, "/")).isEqualTo("200 /");
+        }
+    }
+
     private static void requireProvider(SslProvider provider) {
         if (provider == SslProvider.OPENSSL) {
             // netty-tcnative-boringssl-static ships linux-x86_64 natives; elsewhere the JDK cases still run
@@ -204,6 +220,11 @@ class TlsIT {
                 response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
                 ctx.writeAndFlush(response);
             }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // refused handshakes are expected in protocolsSettingIsEnforced
         }
     }
 }
