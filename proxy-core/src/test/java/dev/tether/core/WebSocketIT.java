@@ -120,8 +120,8 @@ class WebSocketIT {
         }
 
         Object next() throws InterruptedException {
-            Object m = messages.poll(20, TimeUnit.SECONDS);
-            assertThat(m).as("a message within 20 s").isNotNull();
+            Object m = messages.poll(90, TimeUnit.SECONDS);
+            assertThat(m).as("a message within 90 s").isNotNull();
             return m;
         }
     }

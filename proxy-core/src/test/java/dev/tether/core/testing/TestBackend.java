@@ -72,11 +72,17 @@ public final class TestBackend implements AutoCloseable {
     public final AtomicLong downloadWritten = new AtomicLong();
 
     public TestBackend(String name) throws InterruptedException {
+        this(name, 0);
+    }
+
+    /** A backend on a given port, to restart one where an earlier one was. */
+    public TestBackend(String name, int port) throws InterruptedException {
         this.name = name;
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.channel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -85,7 +91,7 @@ public final class TestBackend implements AutoCloseable {
                         ch.pipeline().addLast(new HttpServerCodec(), new Handler());
                     }
                 })
-                .bind("127.0.0.1", 0)
+                .bind("127.0.0.1", port)
                 .sync()
                 .channel();
     }

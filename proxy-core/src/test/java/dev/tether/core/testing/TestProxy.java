@@ -1,6 +1,7 @@
 package dev.tether.core.testing;
 
 import dev.tether.core.ProxyServer;
+import dev.tether.core.Tether;
 import dev.tether.core.config.BackendTimeouts;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
@@ -49,6 +50,11 @@ public final class TestProxy {
 
     public ProxyServer start() throws InterruptedException {
         return new ProxyServer(config(), events).start();
+    }
+
+    /** The proxy with its health checkers, as {@code tether FILE} runs it. */
+    public Tether startTether() throws InterruptedException {
+        return Tether.start(config(), events);
     }
 
     public static URI uri(ProxyServer proxy, String path) {
