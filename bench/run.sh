@@ -40,9 +40,9 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 if [[ $QUICK == 1 ]]; then
-    RUNS=${RUNS:-2} DURATION=${DURATION:-4} WARMUP=${WARMUP:-3} HARNESS_WARMUP=1
+    RUNS=${RUNS:-2} DURATION=${DURATION:-3} WARMUP=${WARMUP:-2} HARNESS_WARMUP=1 HARNESS_DRAIN=2
 else
-    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2
+    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2 HARNESS_DRAIN=5
 fi
 # Bounded: a typo must not turn into an hour of load.
 (( RUNS >= 1 && RUNS <= 20 )) || { echo "run.sh: --runs $RUNS (expected 1..20)" >&2; exit 2; }
@@ -150,6 +150,11 @@ STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT=$ROOT/bench/results/$STAMP
 mkdir -p "$OUT/runs"
 chmod 755 "$OUT"
+# Measure a copy: a rebuild of the jar during the run must not change (or break) the running Tether.
+if wanted tether; then
+    cp "$TETHER_JAR" "$OUT/tether.jar"
+    TETHER_JAR=$OUT/tether.jar
+fi
 mapfile -t PORTS < <(harness free-ports 5)
 BACKEND_PORTS="${PORTS[0]},${PORTS[1]}"
 declare -A PROXY_PORT=([tether]=${PORTS[2]} [haproxy]=${PORTS[3]} [nginx]=${PORTS[4]})
@@ -205,7 +210,7 @@ measure() {
         # shellcheck disable=SC2086
         "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
             --url "$url$path" --rate "$rate" --sessions "$conns" --duration "$DURATION" --cookie SRV \
-            --warmup "$HARNESS_WARMUP" \
+            --warmup "$HARNESS_WARMUP" --drain "$HARNESS_DRAIN" \
             >"$dir/out" 2>"$dir/err" || true
     fi
     t1=$(date +%s%N)

@@ -28,9 +28,12 @@ class ContestantConfTest {
         return new ProxySetup(profile, 18080, List.of(19001, 19002), 2, dir);
     }
 
+    /** Built by the reactor before bench's tests run; absent when bench is built alone against ~/.m2. */
+    private static final Path TETHER_JAR = Path.of("..", "proxy-core", "target", "proxy-core-0.1.0-SNAPSHOT-all.jar");
+
     @ParameterizedTest
     @EnumSource(value = Profile.class, names = {"PLAIN", "STICKY"})
-    void tetherHoconParsesToTheSameBackendAsHaproxys(Profile profile) {
+    void tetherHoconParsesToTheSameBackendAsHaproxys(Profile profile) throws Exception {
         Config c = ConfigFactory.parseString(TetherConf.render(setup(profile))).resolve();
 
         assertThat(c.getInt("tether.event-loop-threads")).isEqualTo(2);
@@ -51,6 +54,11 @@ class ContestantConfTest {
         assertThat(app.hasPath("cookie.name")).isEqualTo(profile == Profile.STICKY);
         if (profile == Profile.STICKY) {
             assertThat(app.getString("cookie.name")).isEqualTo("SRV");
+        }
+        if (Files.isRegularFile(TETHER_JAR)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            checkWith(TetherConf.render(setup(profile)), "tether.conf", java.toString(), "-jar",
+                    TETHER_JAR.toString(), "--check");
         }
     }
 
