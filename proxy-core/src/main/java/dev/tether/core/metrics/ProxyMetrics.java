@@ -153,7 +153,8 @@ public final class ProxyMetrics implements ExchangeListener {
         if (r.responseNanos() >= 0) {
             s.response.record(r.responseNanos(), TimeUnit.NANOSECONDS);
         }
-        if (r.totalNanos() >= 0) {
+        // A tunnel's total is its lifetime (hours), not a request duration: it would only fill the +Inf bucket.
+        if (r.totalNanos() >= 0 && !r.tunnel()) {
             s.total.record(r.totalNanos(), TimeUnit.NANOSECONDS);
         }
         if (r.bytesIn() > 0) {

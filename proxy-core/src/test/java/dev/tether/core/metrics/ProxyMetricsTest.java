@@ -89,6 +89,19 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void aTunnelCountsItsTimeToTheUpgradeButNotItsLifetime() {
+        metrics.exchangeFinished(exchange().status(101).tunnel(true).timers(0, 0, 2_000_000, 3_600_000_000_000L)
+                .build());
+
+        PrometheusText s = scrape();
+        assertThat(s.value("tether_response_seconds_count", "backend", "api", "server", "s1")).isEqualTo(1.0);
+        assertThat(s.value("tether_request_duration_seconds_count", "backend", "api", "server", "s1"))
+                .isEqualTo(0.0);
+        assertThat(s.value("tether_requests_total", "backend", "api", "server", "s1", "status_class", "1xx",
+                "method", "GET")).isEqualTo(1.0);
+    }
+
+    @Test
     void countsBodyBytesAndStickyRouting() {
         metrics.exchangeFinished(exchange().bytes(100, 2000).reason("STICKY_COOKIE").cookie("VALID", false).build());
         metrics.exchangeFinished(exchange().bytes(0, 500).reason("BALANCED").cookie("NONE", true).build());
