@@ -29,7 +29,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Self-signed certificates made at test time with the JDK alone (no BouncyCastle, no private keys in the
  * repository, no keytool process). Each certificate is for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
- * valid from an hour ago for two days.
+ * valid from an hour ago for 30 days (beyond the expiry WARN).
  *
  * <p>The JDK can sign but has no public API to build a certificate, so {@link #generate} writes the few DER
  * structures of an X.509 v3 certificate itself (RFC 5280 section 4.1): version 3, a random serial, subject =
@@ -126,7 +126,7 @@ public final class TestCertificates {
         byte[] name = der(0x30, der(0x31, der(0x30, COMMON_NAME,
                 der(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        byte[] validity = der(0x30, utcTime(now.minusHours(1)), utcTime(now.plusDays(2)));
+        byte[] validity = der(0x30, utcTime(now.minusHours(1)), utcTime(now.plusDays(30)));
         byte[] altNames = der(0x30,
                 der(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)),
                 der(0x87, new byte[] {127, 0, 0, 1}),
