@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * Reads a HOCON file into a validated {@link ProxyConfig}; the only class that uses typesafe-config.
  *
  * <pre>
- *   user file (+ its includes) --withFallback--> reference.conf --resolve--> merged
+ *   user file (+ its includes) --withFallback--> reference.conf --resolve--> merged   (no system properties)
  *   merged.tether --ConfigSection getters--> records          (each problem: file:line, key, value, expected)
  *   listeners[i]  falls back to listener-defaults
  *   backends.X    falls back to backend-defaults; servers[i] to X.server-defaults; cookie to X.cookie-defaults
@@ -94,10 +94,13 @@ public final class ConfigLoader {
 
     private static ProxyConfig bind(Config user, String source) {
         Problems problems = new Problems();
-        Config reference = ConfigFactory.defaultReference();
+        // Not defaultReference(): that one lays JVM system properties over reference.conf, and -Dtether.access.log
+        // (logging, see docs/metrics.md) would become a configuration key. The file is the only source.
+        Config reference = ConfigFactory.defaultReferenceUnresolved();
         Config merged;
         try {
             merged = user.withFallback(reference).resolve();
+            reference = reference.resolve();
         } catch (ConfigException e) {
             throw fatal(source, e);
         }

@@ -693,6 +693,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void systemPropertiesAreNotConfiguration() {
+        // -Dtether.access.log=... configures logging (docs/metrics.md); it must neither fail nor change the file.
+        System.setProperty("tether.access.log", "stdout");
+        System.setProperty("tether.drain-timeout", "banana");
+        try {
+            ProxyConfig c = ConfigLoader.parse(MINIMAL, "p.conf");
+            assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        } finally {
+            System.clearProperty("tether.access.log");
+            System.clearProperty("tether.drain-timeout");
+        }
+    }
+
+    @Test
     void withSeveralBackendsAndNoDefaultUnmatchedRequestsHaveNoBackend() {
         ProxyConfig c = ConfigLoader.parse("""
                 tether {
