@@ -3,6 +3,7 @@ package dev.tether.core.admin;
 import static dev.tether.core.log.Exchanges.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.metrics.MutableClock;
 import dev.tether.core.metrics.PrometheusText;
@@ -314,7 +315,9 @@ class AdminServerIT {
         server.stop().join();
         server = null;
 
-        assertThat(refused(port)).isTrue();
+        // NIO closes a listening socket's descriptor at the event loop's next select, just after the close future.
+        int stopped = port;
+        await().atMost(Duration.ofSeconds(5)).until(() -> refused(stopped));
     }
 
     @Test
