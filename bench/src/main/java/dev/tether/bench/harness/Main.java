@@ -188,6 +188,10 @@ public final class Main {
             case HAPROXY -> {
                 file = dir.resolve(name + ".cfg");
                 text = HaproxyConf.render(setup);
+                if (setup.profile() == Profile.UUID_MAP) {
+                    Files.createDirectories(dir);
+                    HaproxyConf.writeMaps(dir, UuidRules.generate(UuidRules.COUNT));
+                }
             }
             case NGINX -> {
                 file = dir.resolve(name + ".conf");

@@ -126,6 +126,44 @@ class ContestantConfTest {
         }
     }
 
+    @Test
+    void uuidMapRulesAreTheSameThousandForEveryContestant() throws Exception {
+        List<UuidRules.Rule> rules = UuidRules.generate(UuidRules.COUNT);
+        assertThat(rules).hasSize(1000).extracting(UuidRules.Rule::prefix).doesNotHaveDuplicates()
+                .allMatch(p -> p.matches("[0-9a-f]{8}-[0-9a-f]{4}"));
+        assertThat(rules).allMatch(r -> r.serverIndex() != UuidRules.rangeServer(r.uuid().charAt(0)));
+        assertThat(UuidRules.generate(UuidRules.COUNT)).isEqualTo(rules);
+        UuidRules.Rule first = rules.get(0);
+        String firstServer = ProxySetup.serverName(first.serverIndex());
+
+        ProxySetup setup = setup(Profile.UUID_MAP);
+        String haproxy = HaproxyConf.render(setup);
+        assertThat(haproxy.lines().map(String::strip)).contains(
+                "http-request set-var(txn.uuid) path,field(3,/),lower",
+                "use-server s1 if { var(txn.shard) -m str s1 }", "use-server s2 if { var(txn.shard) -m str s2 }");
+        assertThat(HaproxyConf.overridesMap(rules).lines()).hasSize(1000)
+                .contains(first.prefix() + " " + firstServer);
+        assertThat(HaproxyConf.rangesMap().lines()).hasSize(16).contains("0 s1", "7 s1", "8 s2", "f s2");
+        HaproxyConf.writeMaps(dir, rules);
+        checkWith(haproxy, "haproxy-uuid.cfg", "/usr/sbin/haproxy", "-c", "-f");
+
+        String nginx = NginxConf.render(setup);
+        assertThat(nginx.lines().map(String::strip)).contains("proxy_pass http://$shard;", "upstream s1 {",
+                "upstream s2 {", first.prefix() + " " + firstServer + ";");
+        checkWith(nginx, "nginx-uuid.conf", "/usr/sbin/nginx", "-e", "stderr", "-t", "-c");
+
+        Config tether = ConfigFactory.parseString(TetherConf.render(setup)).resolve();
+        Config route = tether.getConfigList("tether.routes").get(0);
+        assertThat(route.getString("backend")).isEqualTo("app");
+        assertThat(route.getConfig("uuid-map.ranges").root().unwrapped()).containsEntry("0-7", "s1")
+                .containsEntry("8-f", "s2");
+        assertThat(route.getObject("uuid-map.overrides").unwrapped()).hasSize(1000)
+                .containsEntry(first.prefix(), firstServer);
+
+        String lua = WrkScript.render(Scenarios.byName("uuid-map-1000"), List.of());
+        assertThat(lua).contains("\"" + first.path() + "\"", "wrk.format(nil, p)");
+    }
+
     /** Runs the contestant's own configuration check when it is installed; the test does not need it. */
     private void checkWith(String text, String fileName, String binary, String... args) throws Exception {
         if (!Files.isExecutable(Path.of(binary))) {
