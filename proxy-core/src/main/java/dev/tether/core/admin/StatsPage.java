@@ -1,5 +1,6 @@
 package dev.tether.core.admin;
 
+import dev.tether.core.log.Json;
 import dev.tether.core.metrics.BackendStats;
 import dev.tether.core.metrics.ProxyMetrics;
 import dev.tether.core.metrics.ServerStats;
