@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tether.core.metrics.ProxyMetrics;
+import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.metrics.Tables;
 import dev.tether.routing.RoutingTable;
 import io.netty.buffer.Unpooled;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** AdminHandler on an EmbeddedChannel: answers, closes when it must, and releases every buffer. */
+@ExtendWith(LeakCheck.class)
 class AdminHandlerTest {
 
     private final RoutingTable table = Tables.apiAndWeb();
