@@ -43,7 +43,7 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 if [[ $QUICK == 1 ]]; then
-    RUNS=${RUNS:-2} DURATION=${DURATION:-3} WARMUP=${WARMUP:-2} HARNESS_WARMUP=1 HARNESS_DRAIN=2
+    RUNS=${RUNS:-2} DURATION=${DURATION:-3} WARMUP=${WARMUP:-4} HARNESS_WARMUP=1 HARNESS_DRAIN=2
 else
     RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2 HARNESS_DRAIN=5
 fi
@@ -282,11 +282,20 @@ for profile in "${PROFILES[@]}"; do
         PROXY_PID[$c]=$STARTED_PID
     done
     # Warm-up: the JVM compiles its hot paths, every proxy opens its backend connections. Not measured.
+    # The sticky profile warms up with the cookies each proxy sets, so the cookie path is compiled too.
     if (( WARMUP > 0 )); then
-        harness wrk-script --scenario keepalive-small --out "$OUT/warmup.lua"
         for c in "${!PROXY_PID[@]}"; do
+            warmup_script=$OUT/warmup.$c.$profile.lua
+            case $profile in
+                sticky)
+                    harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$warmup_script.cookies"
+                    harness wrk-script --scenario sticky-cookie --cookies "$warmup_script.cookies" \
+                        --out "$warmup_script" ;;
+                uuid-map) harness wrk-script --scenario uuid-map-1000 --out "$warmup_script" ;;
+                *) harness wrk-script --scenario keepalive-small --out "$warmup_script" ;;
+            esac
             log "warming up $c for ${WARMUP}s"
-            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$OUT/warmup.lua" \
+            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$warmup_script" \
                 "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/warmup.$c.$profile.out" 2>&1 || true
         done
     fi
