@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--warmup SECONDS] [--pin-proxy CPUS]
 #                [--threads N] [--wrk-threads N] [--rate R] [--scenarios a,b] [--contestants a,b] [--build] [--jfr]
-#                [--nice N]
+#                [--nice N] [--syscalls]
 #
 # Installs haproxy, nginx-light and wrk from Debian's packages when missing, builds the jars when missing (or with
 # --build), starts one nginx with two backends, then for each proxy profile starts the three proxies, warms them
@@ -20,7 +20,7 @@ HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
 COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
-BUILD=0 JFR=0 NICE=""
+BUILD=0 JFR=0 NICE="" SYSCALLS=0
 usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -37,6 +37,7 @@ while [[ $# -gt 0 ]]; do
         --build) BUILD=1 ;;
         --jfr) JFR=1 ;;
         --nice) NICE=$2; shift ;;
+        --syscalls) SYSCALLS=1 ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown option '$1'" >&2; usage ;;
     esac
@@ -70,6 +71,7 @@ install_tools() {
     command -v haproxy >/dev/null || missing+=(haproxy)
     command -v nginx >/dev/null || missing+=(nginx-light)
     command -v wrk >/dev/null || missing+=(wrk)
+    [[ $SYSCALLS == 0 ]] || command -v strace >/dev/null || missing+=(strace)
     [[ ${#missing[@]} == 0 ]] && return
     local sudo=""
     [[ $(id -u) == 0 ]] || sudo=sudo
@@ -323,6 +325,28 @@ for profile in "${PROFILES[@]}"; do
             done
         done
     done
+    # Syscalls per request: strace slows a proxy several times, so it counts during an extra, unmeasured run of
+    # the profile's first wrk scenario.
+    if [[ $SYSCALLS == 1 ]]; then
+        mkdir -p "$OUT/syscalls"
+        for line in "${lines[@]}"; do
+            IFS=$'\t' read -r scenario _ driver who conns _ <<<"$line"
+            [[ $driver == wrk ]] || continue
+            for c in "${!PROXY_PID[@]}"; do
+                [[ ",$who," == *",$c,"* ]] || continue
+                attach=()
+                for p in $(proc_tree "${PROXY_PID[$c]}"); do attach+=(-p "$p"); done
+                start "strace-$scenario-$c" strace -c -f -q -o "$OUT/syscalls/$scenario.$c.strace" "${attach[@]}"
+                strace_pid=$STARTED_PID
+                sleep 1 # strace attaches to every thread before wrk starts
+                "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c"$conns" -d2s -s "$OUT/$scenario.$c.lua" \
+                    "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/syscalls/$scenario.$c.out" 2>&1 || true
+                stop "$strace_pid"
+                log "  syscalls counted for $scenario / $c"
+            done
+            break
+        done
+    fi
     for c in "${!PROXY_PID[@]}"; do stop "${PROXY_PID[$c]}"; done
     [[ -n $FARM_PID ]] && stop "$FARM_PID"
 done

@@ -277,7 +277,36 @@ public final class Main {
             b.append('\n');
             notes.forEach(n -> b.append("- ").append(n).append('\n'));
         }
+        List<StraceSummary.Run> straced = readStraceRuns(dir.resolve("syscalls"), problems);
+        if (!straced.isEmpty()) {
+            b.append("\nSystem calls per request (`strace -c -f`, separate 2 s wrk run per proxy):\n\n");
+            b.append(StraceSummary.render(straced));
+        }
         return b.toString();
+    }
+
+    /** {@code syscalls/SCENARIO.CONTESTANT.strace} with the wrk output beside it as {@code .out}. */
+    static List<StraceSummary.Run> readStraceRuns(Path dir, PrintStream problems) throws IOException {
+        List<StraceSummary.Run> runs = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return runs;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".strace")).sorted().toList();
+        }
+        for (Path f : files) {
+            String base = f.getFileName().toString().replaceFirst("\\.strace$", "");
+            int dot = base.lastIndexOf('.');
+            try {
+                RunResult wrk = RunResult.parse(Files.readString(dir.resolve(base + ".out")));
+                runs.add(new StraceSummary.Run(base.substring(0, dot), Contestant.parse(base.substring(dot + 1)),
+                        wrk.requests(), StraceSummary.parse(Files.readString(f))));
+            } catch (IllegalArgumentException | IOException | StringIndexOutOfBoundsException e) {
+                problems.println("strace run " + base + " unreadable: " + e.getMessage());
+            }
+        }
+        return runs;
     }
 
     private static int scenarioOrder(String name) {
