@@ -224,7 +224,10 @@ public final class Main {
         URI uri = URI.create(need(opts, "url"));
         String name = opts.getOrDefault("name", ProxySetup.COOKIE);
         int tries = Integer.parseInt(opts.getOrDefault("tries", "16"));
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade headers: plain requests, like wrk's
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         Set<String> cookies = new LinkedHashSet<>();
         for (int i = 0; i < tries; i++) {
             HttpResponse<Void> response = client.send(
