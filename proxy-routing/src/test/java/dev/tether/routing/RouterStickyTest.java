@@ -148,7 +148,7 @@ class RouterStickyTest {
     @Test
     void unknownUnsignedCookieIsServerUnknown() {
         RoutingTable t = table(StickyCookieConfig.insert("srv"));
-        RouteDecision.Forward d = forward(router.route(TestRequest.get("/").cookie("srv", "node1"), t));
+        RouteDecision.Forward d = forward(router.route(TestRequest.get("/").cookie("srv", "deadbeef"), t));
         assertThat(d.cookieStatus()).isEqualTo(CookieStatus.SERVER_UNKNOWN);
         assertThat(d.reason()).isEqualTo(Reason.BALANCED);
         assertThat(d.cookieAction()).isInstanceOf(CookieAction.Set.class);

@@ -37,6 +37,7 @@ public final class StickyCookies {
     private static final SipHash PUBLIC_IDS = new SipHash(0x7465746865722d69L, 0x642d7631L);
     private static final int MAX_VALUE_LENGTH = 96;
     private static final int TAG_DIGITS = 16;
+    private static final int ID_DIGITS = 8;
     private static final long NO_SERVER = 0xffffffL;
 
     private final StickyCookieConfig config;
@@ -123,20 +124,16 @@ public final class StickyCookies {
         if (value == null) {
             return pack(CookieStatus.NONE, NO_SERVER, false, 0);
         }
+        // No separate pass over the value: every part is parsed strictly (hex digits, fixed id length, tag), so
+        // anything we did not write fails one of those checks.
         int len = value.length();
-        if (len == 0 || len > MAX_VALUE_LENGTH) {
+        if (len < ID_DIGITS || len > MAX_VALUE_LENGTH) {
             return invalid();
-        }
-        for (int i = 0; i < len; i++) {
-            char c = value.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                return invalid();
-            }
         }
         int end = len;
         if (signer != null) {
-            int dot = value.lastIndexOf('.');
-            if (dot < 0 || len - dot - 1 != TAG_DIGITS) {
+            int dot = len - TAG_DIGITS - 1;
+            if (dot < ID_DIGITS || value.charAt(dot) != '.') {
                 return invalid();
             }
             long tag = 0;
@@ -152,9 +149,9 @@ public final class StickyCookies {
             }
             end = dot;
         }
-        int idEnd = value.indexOf('.');
-        if (idEnd < 0 || idEnd > end) {
-            idEnd = end;
+        int idEnd = ID_DIGITS;
+        if (idEnd != end && value.charAt(idEnd) != '.' || hex(value, 0, ID_DIGITS) < 0) {
+            return invalid();
         }
         int server = lookup(value, 0, idEnd);
         if (server < 0) {
@@ -347,7 +344,7 @@ public final class StickyCookies {
         return pack(CookieStatus.INVALID, NO_SERVER, false, 0);
     }
 
-    /** Parses 1 to 12 hex digits; -1 when malformed. */
+    /** Parses 1 to 12 lower-case hex digits; -1 when malformed. */
     private static long hex(String s, int from, int to) {
         if (to <= from || to - from > 12) {
             return -1;
@@ -363,14 +360,18 @@ public final class StickyCookies {
         return v;
     }
 
+    private static final byte[] HEX_VALUES = new byte[128];
+
+    static {
+        Arrays.fill(HEX_VALUES, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX_VALUES["0123456789abcdef".charAt(d)] = (byte) d;
+        }
+    }
+
+    /** A lower-case hex digit's value, or -1: we write lower case only, so anything else is not ours. */
     private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
+        return c < 128 ? HEX_VALUES[c] : -1;
     }
 
     private static byte[] sha256(String s) {

@@ -51,7 +51,10 @@ class StickyCookiesTest {
     @CsvSource({
         "'', INVALID",
         "deadbeef, SERVER_UNKNOWN",
-        "node1, SERVER_UNKNOWN",
+        "node1, INVALID",
+        "DEADBEEF, INVALID",
+        "deadbeef.x, SERVER_UNKNOWN",
+        "deadbeefx, INVALID",
         "'a b', INVALID",
         "'é', INVALID",
     })
