@@ -43,6 +43,11 @@ public final class Tether {
                             change.to()),
                     Scheduler.of(server.ioGroup().next())));
         }
+        server.trafficObserver((serverId, outcome) -> {
+            for (HealthChecker checker : checkers) {
+                checker.observe(serverId, outcome);
+            }
+        });
         return new Tether(server, checkers);
     }
 
