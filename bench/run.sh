@@ -2,7 +2,8 @@
 # Tether side by side with HAProxy, nginx and no proxy at all, on the same backends, in one run.
 #
 #   bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--warmup SECONDS] [--pin-proxy CPUS]
-#                [--threads N] [--wrk-threads N] [--rate R] [--scenarios a,b] [--contestants a,b] [--build]
+#                [--threads N] [--wrk-threads N] [--rate R] [--scenarios a,b] [--contestants a,b] [--build] [--jfr]
+#                [--nice N]
 #
 # Installs haproxy, nginx-light and wrk from Debian's packages when missing, builds the jars when missing (or with
 # --build), starts one nginx with two backends, then for each proxy profile starts the three proxies, warms them
@@ -19,7 +20,7 @@ HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
 COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
-BUILD=0
+BUILD=0 JFR=0 NICE=""
 usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -34,15 +35,17 @@ while [[ $# -gt 0 ]]; do
         --scenarios) SCENARIOS=$2; shift ;;
         --contestants) CONTESTANTS=$2; shift ;;
         --build) BUILD=1 ;;
+        --jfr) JFR=1 ;;
+        --nice) NICE=$2; shift ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown option '$1'" >&2; usage ;;
     esac
     shift
 done
 if [[ $QUICK == 1 ]]; then
-    RUNS=${RUNS:-2} DURATION=${DURATION:-4} WARMUP=${WARMUP:-3} HARNESS_WARMUP=1
+    RUNS=${RUNS:-2} DURATION=${DURATION:-3} WARMUP=${WARMUP:-4} HARNESS_WARMUP=1 HARNESS_DRAIN=2
 else
-    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2
+    RUNS=${RUNS:-5} DURATION=${DURATION:-10} WARMUP=${WARMUP:-10} HARNESS_WARMUP=2 HARNESS_DRAIN=5
 fi
 # Bounded: a typo must not turn into an hour of load.
 (( RUNS >= 1 && RUNS <= 20 )) || { echo "run.sh: --runs $RUNS (expected 1..20)" >&2; exit 2; }
@@ -51,6 +54,12 @@ fi
 
 # Proxies and wrk need a descriptor per connection; take what the hard limit allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+# On a machine shared with other work, a higher priority for everything the benchmark starts (backends,
+# proxies, load generators, which all inherit it) keeps other processes from distorting the figures.
+if [[ -n $NICE ]]; then
+    renice -n "$NICE" -p $$ >/dev/null
+fi
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -147,9 +156,15 @@ fi
 
 # ---- layout ------------------------------------------------------------------------------------------------------
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=$ROOT/bench/results/$STAMP
 mkdir -p "$OUT/runs"
 chmod 755 "$OUT"
+# Measure a copy: a rebuild of the jar during the run must not change (or break) the running Tether.
+if wanted tether; then
+    cp "$TETHER_JAR" "$OUT/tether.jar"
+    TETHER_JAR=$OUT/tether.jar
+fi
 mapfile -t PORTS < <(harness free-ports 5)
 BACKEND_PORTS="${PORTS[0]},${PORTS[1]}"
 declare -A PROXY_PORT=([tether]=${PORTS[2]} [haproxy]=${PORTS[3]} [nginx]=${PORTS[4]})
@@ -179,10 +194,12 @@ start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
     local c=$1 profile=$2 conf
     conf=$(harness proxy-conf --contestant "$c" --profile "$profile" --dir "$OUT" --port "${PROXY_PORT[$c]}" \
         --backends "$PROFILE_BACKENDS" --threads "$THREADS")
+    local jfr=""
+    [[ $JFR == 1 ]] && jfr="-XX:StartFlightRecording=filename=$OUT/tether-$profile.jfr,settings=profile"
     case $c in
         tether)
             # shellcheck disable=SC2086 # options are words on purpose
-            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS -jar "$TETHER_JAR" "$conf" ;;
+            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS $jfr -jar "$TETHER_JAR" "$conf" ;;
         haproxy) start "$c-$profile" "${PROXY_PIN[@]}" haproxy -db -f "$conf" ;;
         nginx) start "$c-$profile" "${PROXY_PIN[@]}" nginx -c "$conf" -e "$OUT/nginx-$profile.stderr.log" ;;
     esac
@@ -205,7 +222,7 @@ measure() {
         # shellcheck disable=SC2086
         "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
             --url "$url$path" --rate "$rate" --sessions "$conns" --duration "$DURATION" --cookie SRV \
-            --warmup "$HARNESS_WARMUP" \
+            --warmup "$HARNESS_WARMUP" --drain "$HARNESS_DRAIN" \
             >"$dir/out" 2>"$dir/err" || true
     fi
     t1=$(date +%s%N)
@@ -265,11 +282,20 @@ for profile in "${PROFILES[@]}"; do
         PROXY_PID[$c]=$STARTED_PID
     done
     # Warm-up: the JVM compiles its hot paths, every proxy opens its backend connections. Not measured.
+    # The sticky profile warms up with the cookies each proxy sets, so the cookie path is compiled too.
     if (( WARMUP > 0 )); then
-        harness wrk-script --scenario keepalive-small --out "$OUT/warmup.lua"
         for c in "${!PROXY_PID[@]}"; do
+            warmup_script=$OUT/warmup.$c.$profile.lua
+            case $profile in
+                sticky)
+                    harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$warmup_script.cookies"
+                    harness wrk-script --scenario sticky-cookie --cookies "$warmup_script.cookies" \
+                        --out "$warmup_script" ;;
+                uuid-map) harness wrk-script --scenario uuid-map-1000 --out "$warmup_script" ;;
+                *) harness wrk-script --scenario keepalive-small --out "$warmup_script" ;;
+            esac
             log "warming up $c for ${WARMUP}s"
-            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$OUT/warmup.lua" \
+            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$warmup_script" \
                 "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/warmup.$c.$profile.out" 2>&1 || true
         done
     fi
@@ -314,7 +340,8 @@ REPORT=$ROOT/bench/results/$STAMP.md
     echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
         "$(first_line wrk -v | cut -d' ' -f1-2)"
     echo "- runs $RUNS × ${DURATION}s after ${WARMUP}s warm-up, proxy threads $THREADS, wrk threads $WRK_THREADS," \
-        "proxy CPUs ${PIN_PROXY:-unpinned}, load generator and backends on ${OTHER_CPUS:-unpinned}"
+        "proxy CPUs ${PIN_PROXY:-unpinned}, load generator and backends on ${OTHER_CPUS:-unpinned}," \
+        "nice ${NICE:-0}, load average before the run: $LOAD_BEFORE"
     echo "- nginx differs: passive health checks only; sticky profile uses \`hash \$cookie_SRV consistent\`" \
         "(no cookie inserted). direct = load generator straight to backend s1."
     echo

@@ -183,9 +183,6 @@ public final class HealthChecker {
     }
 
     private static String causeOf(RiseFall riseFall, ProbeResult result) {
-        if (result.failure() == ProbeFailure.TRAFFIC_ERRORS) {
-            return result.detail();
-        }
         int n = Math.abs(riseFall.streak());
         return n + (result.passed() ? " passed check" : " failed check") + (n == 1 ? "" : "s")
                 + " (" + result.describe() + ")";

@@ -12,8 +12,6 @@ public enum ProbeFailure {
     BAD_STATUS("bad status"),
     /** The connection was reset or closed before a response head arrived. */
     RESET("connection reset"),
-    /** Consecutive errors on live traffic reached the passive error limit. */
-    TRAFFIC_ERRORS("errors on live traffic"),
     /** Anything else: bad address, malformed response, a bug in the prober. */
     OTHER("probe error");
 

@@ -3,7 +3,7 @@ package dev.tether.health;
 import java.time.Duration;
 
 /**
- * The outcome of one health probe (or of a passive error limit, see {@link PassiveHealth}).
+ * The outcome of one health probe.
  *
  * @param passed whether the probe counts as a success
  * @param failure why it failed, {@code null} when it passed

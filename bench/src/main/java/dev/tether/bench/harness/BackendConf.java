@@ -11,6 +11,7 @@ import java.util.List;
  *   /small   100-byte body (from configuration, no file I/O)
  *   /16k     16 KiB file      /1m   1 MiB file      (under {@code root})
  *   /status  200, empty (health checks)
+ *   /u/...   the /small body (uuid-map profile)
  *   /upload  reads the whole body (up to 2 MiB, in memory), then answers "ok"
  * </pre>
  */
@@ -48,6 +49,7 @@ public final class BackendConf {
             b.append("        add_header X-Backend-Id ").append(id).append(" always;\n");
             b.append("        location = /small { return 200 \"").append(SMALL_BODY.strip()).append("\\n\"; }\n");
             b.append("        location = /status { return 200; }\n");
+            b.append("        location /u/ { return 200 \"").append(SMALL_BODY.strip()).append("\\n\"; }\n");
             // Read the whole upload before answering, as a real application does: "return" alone answers first
             // and discards the body afterwards, which makes a streaming proxy give up the connection.
             // mirror_request_body forces the read (into memory); the static handler's 405 for POST becomes 200.

@@ -7,7 +7,36 @@ package dev.tether.bench.harness;
  */
 public final class HaproxyConf {
 
+    /** Map files of the uuid-map profile, written next to the configuration by {@link #writeMaps}. */
+    static final String OVERRIDES_MAP = "haproxy-uuid-overrides.map";
+
+    static final String RANGES_MAP = "haproxy-uuid-ranges.map";
+
     private HaproxyConf() {}
+
+    /** {@code prefix server} lines of the overrides map. */
+    public static String overridesMap(java.util.List<UuidRules.Rule> rules) {
+        StringBuilder b = new StringBuilder();
+        for (UuidRules.Rule r : rules) {
+            b.append(r.prefix()).append(' ').append(ProxySetup.serverName(r.serverIndex())).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** {@code firstCharacter server} lines for 0-9a-f. */
+    public static String rangesMap() {
+        StringBuilder b = new StringBuilder();
+        for (char c : "0123456789abcdef".toCharArray()) {
+            b.append(c).append(' ').append(ProxySetup.serverName(UuidRules.rangeServer(c))).append('\n');
+        }
+        return b.toString();
+    }
+
+    public static void writeMaps(java.nio.file.Path dir, java.util.List<UuidRules.Rule> rules)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve(OVERRIDES_MAP), overridesMap(rules));
+        java.nio.file.Files.writeString(dir.resolve(RANGES_MAP), rangesMap());
+    }
 
     public static String render(ProxySetup setup) {
         StringBuilder b = new StringBuilder();
@@ -38,6 +67,20 @@ public final class HaproxyConf {
         b.append("    option httpchk HEAD /status\n");
         if (setup.sticky()) {
             b.append("    cookie ").append(ProxySetup.COOKIE).append(" insert indirect nocache\n");
+        }
+        if (setup.profile() == Profile.UUID_MAP) {
+            // The UUID is the third path segment (/u/<uuid>/...); an override on its first 12 hex digits wins,
+            // else its first character picks the range. Both maps are exact-match trees.
+            b.append("    http-request set-var(txn.uuid) path,field(3,/),lower\n");
+            b.append("    http-request set-var(txn.shard) var(txn.uuid),bytes(0,13),map(")
+                    .append(setup.workDir().resolve(OVERRIDES_MAP)).append(")\n");
+            b.append("    http-request set-var(txn.shard) var(txn.uuid),bytes(0,1),map(")
+                    .append(setup.workDir().resolve(RANGES_MAP)).append(") unless { var(txn.shard) -m found }\n");
+            for (int i = 0; i < setup.backendPorts().size(); i++) {
+                String name = ProxySetup.serverName(i);
+                b.append("    use-server ").append(name).append(" if { var(txn.shard) -m str ").append(name)
+                        .append(" }\n");
+            }
         }
         for (int i = 0; i < setup.backendPorts().size(); i++) {
             String name = ProxySetup.serverName(i);

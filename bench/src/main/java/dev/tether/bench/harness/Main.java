@@ -188,6 +188,10 @@ public final class Main {
             case HAPROXY -> {
                 file = dir.resolve(name + ".cfg");
                 text = HaproxyConf.render(setup);
+                if (setup.profile() == Profile.UUID_MAP) {
+                    Files.createDirectories(dir);
+                    HaproxyConf.writeMaps(dir, UuidRules.generate(UuidRules.COUNT));
+                }
             }
             case NGINX -> {
                 file = dir.resolve(name + ".conf");
@@ -264,6 +268,11 @@ public final class Main {
             return byScenario != 0 ? byScenario : Integer.compare(a.run(), b.run());
         });
         StringBuilder b = new StringBuilder(ResultTable.render(measurements));
+        List<String> targets = ResultTable.targets(measurements);
+        if (!targets.isEmpty()) {
+            b.append('\n');
+            targets.forEach(t -> b.append("- ").append(t).append('\n'));
+        }
         if (!notes.isEmpty()) {
             b.append('\n');
             notes.forEach(n -> b.append("- ").append(n).append('\n'));

@@ -10,6 +10,43 @@ public final class NginxConf {
 
     private NginxConf() {}
 
+    /**
+     * uuid-map profile: chained {@code map}s (hash lookups) pick an upstream per server; an override on the UUID's
+     * first 12 hex digits wins over the first-character range.
+     */
+    private static void uuidMaps(ProxySetup setup, StringBuilder b) {
+        b.append("    map_hash_bucket_size 128;\n");
+        b.append("    map_hash_max_size 16384;\n");
+        b.append("    map $uri $uuid_prefix {\n");
+        b.append("        default \"\";\n");
+        b.append("        \"~^/u/(?<p>[0-9a-fA-F]{8}-[0-9a-fA-F]{4})\" $p;\n");
+        b.append("    }\n");
+        b.append("    map $uuid_prefix $shard_override {\n");
+        b.append("        default \"\";\n");
+        for (UuidRules.Rule r : UuidRules.generate(UuidRules.COUNT)) {
+            b.append("        ").append(r.prefix()).append(' ').append(ProxySetup.serverName(r.serverIndex()))
+                    .append(";\n");
+        }
+        b.append("    }\n");
+        b.append("    map $uri $shard_range {\n");
+        b.append("        default ").append(ProxySetup.serverName(0)).append(";\n");
+        b.append("        \"~^/u/[0-7]\" ").append(ProxySetup.serverName(0)).append(";\n");
+        b.append("        \"~^/u/[89a-fA-F]\" ").append(ProxySetup.serverName(1)).append(";\n");
+        b.append("    }\n");
+        b.append("    map $shard_override $shard {\n");
+        b.append("        \"\" $shard_range;\n");
+        b.append("        default $shard_override;\n");
+        b.append("    }\n");
+        for (int i = 0; i < setup.backendPorts().size(); i++) {
+            b.append("    upstream ").append(ProxySetup.serverName(i)).append(" {\n");
+            b.append("        server 127.0.0.1:").append(setup.backendPorts().get(i))
+                    .append(" max_fails=3 fail_timeout=2s;\n");
+            b.append("        keepalive 128;\n");
+            b.append("        keepalive_requests 1000000;\n");
+            b.append("    }\n");
+        }
+    }
+
     public static String render(ProxySetup setup) {
         String dir = setup.workDir().toString();
         StringBuilder b = new StringBuilder();
@@ -27,6 +64,9 @@ public final class NginxConf {
         b.append("    proxy_temp_path ").append(dir).append("/nginx-proxy-temp;\n");
         b.append("    keepalive_requests 1000000;\n");
         b.append("    keepalive_timeout 30s;\n");
+        if (setup.profile() == Profile.UUID_MAP) {
+            uuidMaps(setup, b);
+        }
         b.append("    upstream app {\n");
         if (setup.sticky()) {
             b.append("        hash $cookie_").append(ProxySetup.COOKIE).append(" consistent;\n");
@@ -41,7 +81,8 @@ public final class NginxConf {
         b.append("        listen 127.0.0.1:").append(setup.listenPort()).append(";\n");
         b.append("        client_max_body_size 2m;\n");
         b.append("        location / {\n");
-        b.append("            proxy_pass http://app;\n");
+        b.append("            proxy_pass http://").append(setup.profile() == Profile.UUID_MAP ? "$shard" : "app")
+                .append(";\n");
         b.append("            proxy_http_version 1.1;\n");
         b.append("            proxy_set_header Connection \"\";\n");
         b.append("            proxy_request_buffering off;\n");

@@ -107,6 +107,36 @@ public final class ResultTable {
         return b.toString();
     }
 
+    /**
+     * Issue 8's targets, one line each, for the scenarios that ran: on keep-alive small responses Tether at least
+     * 0.8 × HAProxy's requests per proxy CPU-second, and at the same offered load ({@code fixed-rate-sticky}) a p99
+     * no more than 1.5 × HAProxy's.
+     */
+    public static List<String> targets(List<Measurement> measurements) {
+        Map<String, Map<Contestant, Row>> byScenario = new LinkedHashMap<>();
+        for (Row r : rows(measurements)) {
+            byScenario.computeIfAbsent(r.scenario(), k -> new EnumMap<>(Contestant.class)).put(r.contestant(), r);
+        }
+        List<String> lines = new ArrayList<>();
+        Map<Contestant, Row> headline = byScenario.get("keepalive-small");
+        if (headline != null && headline.containsKey(Contestant.TETHER) && headline.containsKey(Contestant.HAPROXY)) {
+            double ratio = headline.get(Contestant.TETHER).requestsPerCpuSecond().median()
+                    / headline.get(Contestant.HAPROXY).requestsPerCpuSecond().median();
+            lines.add(verdict("keepalive-small: Tether req per proxy CPU-s", ratio, "≥", 0.8, ratio >= 0.8));
+        }
+        Map<Contestant, Row> fixed = byScenario.get("fixed-rate-sticky");
+        if (fixed != null && fixed.containsKey(Contestant.TETHER) && fixed.containsKey(Contestant.HAPROXY)) {
+            double ratio = fixed.get(Contestant.TETHER).p99Micros() / fixed.get(Contestant.HAPROXY).p99Micros();
+            lines.add(verdict("fixed-rate-sticky: Tether p99", ratio, "≤", 1.5, ratio <= 1.5));
+        }
+        return lines;
+    }
+
+    private static String verdict(String what, double ratio, String op, double target, boolean met) {
+        return String.format(Locale.ROOT, "%s = %.2f × HAProxy (target %s %.1f): %s", what, ratio, op, target,
+                Double.isNaN(ratio) ? "not measured" : met ? "met" : "MISSED");
+    }
+
     private static Sample sample(List<Measurement> runs, ToDoubleFunction<Measurement> figure) {
         List<Double> values = new ArrayList<>();
         for (Measurement m : runs) {

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * @param p50Micros median latency
  * @param p99Micros 99th percentile
  * @param p999Micros 99.9th percentile, {@code NaN} when unknown
- * @param violations sticky-session violations, -1 when the generator does not check them (wrk)
+ * @param violations sticky-session violations, -1 when not checked: wrk, or no request carried a sticky cookie
+ *     ({@code sticky=0}, e.g. nginx, which sets none)
  */
 public record RunResult(
         long requests,
@@ -71,7 +72,7 @@ public record RunResult(
                 Double.parseDouble(require(kv, "p50_us", line)),
                 Double.parseDouble(require(kv, "p99_us", line)),
                 Double.parseDouble(kv.getOrDefault("p999_us", "NaN")),
-                Long.parseLong(kv.getOrDefault("violations", "-1")));
+                "0".equals(kv.get("sticky")) ? -1 : Long.parseLong(kv.getOrDefault("violations", "-1")));
     }
 
     private static String require(Map<String, String> kv, String key, String line) {

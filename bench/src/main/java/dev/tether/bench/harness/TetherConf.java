@@ -2,7 +2,8 @@ package dev.tether.bench.harness;
 
 /**
  * Tether HOCON equivalent to the HAProxy configuration: round robin, retries 3 with redispatch, {@code HEAD
- * /status} health checks every 2 s and, for the sticky profile, cookie insert.
+ * /status} health checks every 2 s and, for the sticky profile, cookie insert. The uuid-map profile uses the
+ * {@code uuid-map} route of {@code UuidMapConfig} (ranges and overrides), whose HOCON binding is not settled yet.
  */
 public final class TetherConf {
 
@@ -17,6 +18,19 @@ public final class TetherConf {
         b.append("  listeners = [ { name = http, address = \"127.0.0.1\", port = ")
                 .append(setup.listenPort()).append(" } ]\n");
         b.append("  default-backend = app\n");
+        if (setup.profile() == Profile.UUID_MAP) {
+            b.append("  routes = [\n");
+            b.append("    { name = uuid-shards, backend = app, uuid-map {\n");
+            b.append("        ranges { \"0-7\" = s1, \"8-f\" = s2 }\n");
+            b.append("        overrides {\n");
+            for (UuidRules.Rule r : UuidRules.generate(UuidRules.COUNT)) {
+                b.append("          \"").append(r.prefix()).append("\" = ")
+                        .append(ProxySetup.serverName(r.serverIndex())).append('\n');
+            }
+            b.append("        }\n");
+            b.append("    } }\n");
+            b.append("  ]\n");
+        }
         b.append("  backends.app {\n");
         b.append("    balance = round-robin\n");
         b.append("    retries = 3\n");

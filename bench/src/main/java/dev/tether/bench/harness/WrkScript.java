@@ -29,7 +29,25 @@ public final class WrkScript {
             b.append("wrk.headers[\"Content-Type\"] = \"application/octet-stream\"\n");
             b.append("wrk.body = string.rep(\"x\", ").append(scenario.requestBodyBytes()).append(")\n");
         }
-        if (scenario.sendCookies() && !cookies.isEmpty()) {
+        if (scenario.profile() == Profile.UUID_MAP) {
+            b.append("local paths = {");
+            List<UuidRules.Rule> rules = UuidRules.generate(UuidRules.COUNT);
+            for (int i = 0; i < rules.size(); i++) {
+                b.append(i == 0 ? "" : ", ").append('"').append(rules.get(i).path()).append('"');
+            }
+            b.append("}\n");
+            b.append("local requests = {}\n");
+            b.append("local next_index = 0\n");
+            b.append("init = function(args)\n");
+            b.append("  for i, p in ipairs(paths) do\n");
+            b.append("    requests[i] = wrk.format(nil, p)\n");
+            b.append("  end\n");
+            b.append("end\n");
+            b.append("request = function()\n");
+            b.append("  next_index = next_index % #requests + 1\n");
+            b.append("  return requests[next_index]\n");
+            b.append("end\n");
+        } else if (scenario.sendCookies() && !cookies.isEmpty()) {
             b.append("local cookies = {");
             for (int i = 0; i < cookies.size(); i++) {
                 b.append(i == 0 ? "" : ", ").append('"').append(luaEscape(cookies.get(i))).append('"');

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does a balancer pick cost over 3 and 100 servers? {@code pick} calls the balancer alone; {@code route} is a
  * whole decision for a request without cookie on a backend without cookie. The load signal is shaped like
  * proxy-core's {@code InFlightCounters} (a ConcurrentHashMap of AtomicIntegers keyed by server id) with uneven
- * fixed loads.
+ * fixed loads, and overrides {@link LoadSignal#reader} so balancers read each AtomicInteger directly.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar LoadBalancerBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
  */
@@ -65,9 +66,18 @@ public class LoadBalancerBenchmark {
             configs.add(new ServerConfig("node" + i, "127.0.0.1", 8000 + i, 1 + i % 3, false, 0));
             counts.put("app/node" + i, new AtomicInteger(i * 7 % 13));
         }
-        load = server -> {
-            AtomicInteger c = counts.get(server.id());
-            return c == null ? 0 : c.get();
+        load = new LoadSignal() {
+            @Override
+            public int inFlight(Server server) {
+                AtomicInteger c = counts.get(server.id());
+                return c == null ? 0 : c.get();
+            }
+
+            // What proxy-core's InFlightCounters should do: hand out the counter itself, resolved once per table.
+            @Override
+            public IntSupplier reader(Server server) {
+                return counts.computeIfAbsent(server.id(), id -> new AtomicInteger())::get;
+            }
         };
         table = RoutingTable.compile(new RoutingConfig(List.of(),
                 List.of(new BackendConfig("app", algorithm, configs, null, 0, true)), "app"));

@@ -256,6 +256,7 @@ public final class LoadHarness {
     private static LoadReport merge(List<Loop> loops, long start) throws InterruptedException {
         Histogram all = new Histogram(HIGHEST_MICROS, 3);
         long offered = 0, completed = 0, connect = 0, status = 0, reset = 0, unfinished = 0, violations = 0;
+        long sticky = 0;
         long finishedAt = start;
         Map<String, Long> perBackend = new HashMap<>();
         for (Loop loop : loops) {
@@ -274,12 +275,13 @@ public final class LoadHarness {
                 reset += loop.resetErrors;
                 unfinished += loop.unfinished;
                 violations += loop.violations;
+                sticky += loop.sticky;
                 finishedAt = Math.max(finishedAt, loop.finishedAt);
                 loop.perBackend.forEach((k, v) -> perBackend.merge(k, v, Long::sum));
             }
         }
         boolean any = all.getTotalCount() > 0;
-        return new LoadReport(offered, completed, connect, status, reset, unfinished, violations, perBackend,
+        return new LoadReport(offered, completed, connect, status, reset, unfinished, violations, sticky, perBackend,
                 finishedAt - start,
                 any ? all.getValueAtPercentile(50) : 0,
                 any ? all.getValueAtPercentile(99) : 0,
@@ -299,7 +301,7 @@ public final class LoadHarness {
         final List<Session> sessions = new ArrayList<>();
         final Histogram histogram = new Histogram(HIGHEST_MICROS, 3);
         final Map<String, Long> perBackend = new HashMap<>();
-        long offered, completed, connectErrors, statusErrors, resetErrors, unfinished, violations;
+        long offered, completed, connectErrors, statusErrors, resetErrors, unfinished, violations, sticky;
         long finishedAt;
         ScheduledFuture<?> ticker;
         boolean finished;
@@ -546,6 +548,9 @@ public final class LoadHarness {
             if (measured) {
                 loop.record(now - inFlightIntended);
                 loop.completed++;
+                if (sentSticky) {
+                    loop.sticky++;
+                }
                 if (status >= 400) {
                     loop.statusErrors++;
                 }

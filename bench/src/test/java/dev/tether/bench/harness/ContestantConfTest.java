@@ -28,9 +28,12 @@ class ContestantConfTest {
         return new ProxySetup(profile, 18080, List.of(19001, 19002), 2, dir);
     }
 
+    /** Built by the reactor before bench's tests run; absent when bench is built alone against ~/.m2. */
+    private static final Path TETHER_JAR = Path.of("..", "proxy-core", "target", "proxy-core-0.1.0-SNAPSHOT-all.jar");
+
     @ParameterizedTest
     @EnumSource(value = Profile.class, names = {"PLAIN", "STICKY"})
-    void tetherHoconParsesToTheSameBackendAsHaproxys(Profile profile) {
+    void tetherHoconParsesToTheSameBackendAsHaproxys(Profile profile) throws Exception {
         Config c = ConfigFactory.parseString(TetherConf.render(setup(profile))).resolve();
 
         assertThat(c.getInt("tether.event-loop-threads")).isEqualTo(2);
@@ -51,6 +54,11 @@ class ContestantConfTest {
         assertThat(app.hasPath("cookie.name")).isEqualTo(profile == Profile.STICKY);
         if (profile == Profile.STICKY) {
             assertThat(app.getString("cookie.name")).isEqualTo("SRV");
+        }
+        if (Files.isRegularFile(TETHER_JAR)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            checkWith(TetherConf.render(setup(profile)), "tether.conf", java.toString(), "-jar",
+                    TETHER_JAR.toString(), "--check");
         }
     }
 
@@ -116,6 +124,44 @@ class ContestantConfTest {
             assertThat(file.getFileName().toString()).startsWith(c + "-sticky.");
             assertThat(Files.readString(file)).contains("18080", "19002");
         }
+    }
+
+    @Test
+    void uuidMapRulesAreTheSameThousandForEveryContestant() throws Exception {
+        List<UuidRules.Rule> rules = UuidRules.generate(UuidRules.COUNT);
+        assertThat(rules).hasSize(1000).extracting(UuidRules.Rule::prefix).doesNotHaveDuplicates()
+                .allMatch(p -> p.matches("[0-9a-f]{8}-[0-9a-f]{4}"));
+        assertThat(rules).allMatch(r -> r.serverIndex() != UuidRules.rangeServer(r.uuid().charAt(0)));
+        assertThat(UuidRules.generate(UuidRules.COUNT)).isEqualTo(rules);
+        UuidRules.Rule first = rules.get(0);
+        String firstServer = ProxySetup.serverName(first.serverIndex());
+
+        ProxySetup setup = setup(Profile.UUID_MAP);
+        String haproxy = HaproxyConf.render(setup);
+        assertThat(haproxy.lines().map(String::strip)).contains(
+                "http-request set-var(txn.uuid) path,field(3,/),lower",
+                "use-server s1 if { var(txn.shard) -m str s1 }", "use-server s2 if { var(txn.shard) -m str s2 }");
+        assertThat(HaproxyConf.overridesMap(rules).lines()).hasSize(1000)
+                .contains(first.prefix() + " " + firstServer);
+        assertThat(HaproxyConf.rangesMap().lines()).hasSize(16).contains("0 s1", "7 s1", "8 s2", "f s2");
+        HaproxyConf.writeMaps(dir, rules);
+        checkWith(haproxy, "haproxy-uuid.cfg", "/usr/sbin/haproxy", "-c", "-f");
+
+        String nginx = NginxConf.render(setup);
+        assertThat(nginx.lines().map(String::strip)).contains("proxy_pass http://$shard;", "upstream s1 {",
+                "upstream s2 {", first.prefix() + " " + firstServer + ";");
+        checkWith(nginx, "nginx-uuid.conf", "/usr/sbin/nginx", "-e", "stderr", "-t", "-c");
+
+        Config tether = ConfigFactory.parseString(TetherConf.render(setup)).resolve();
+        Config route = tether.getConfigList("tether.routes").get(0);
+        assertThat(route.getString("backend")).isEqualTo("app");
+        assertThat(route.getConfig("uuid-map.ranges").root().unwrapped()).containsEntry("0-7", "s1")
+                .containsEntry("8-f", "s2");
+        assertThat(route.getObject("uuid-map.overrides").unwrapped()).hasSize(1000)
+                .containsEntry(first.prefix(), firstServer);
+
+        String lua = WrkScript.render(Scenarios.byName("uuid-map-1000"), List.of());
+        assertThat(lua).contains("\"" + first.path() + "\"", "wrk.format(nil, p)");
     }
 
     /** Runs the contestant's own configuration check when it is installed; the test does not need it. */

@@ -80,6 +80,20 @@ class ResultTableTest {
     }
 
     @Test
+    void targetsOfIssue8AreJudgedOnMedians() {
+        List<Measurement> ms = List.of(
+                m("keepalive-small", Contestant.HAPROXY, 1, 550_000, 1000, 10),
+                m("keepalive-small", Contestant.TETHER, 1, 440_000, 5000, 10),
+                m("fixed-rate-sticky", Contestant.HAPROXY, 1, 20_000, 1000, 1),
+                m("fixed-rate-sticky", Contestant.TETHER, 1, 20_000, 1600, 1));
+
+        assertThat(ResultTable.targets(ms)).containsExactly(
+                "keepalive-small: Tether req per proxy CPU-s = 0.80 × HAProxy (target ≥ 0.8): met",
+                "fixed-rate-sticky: Tether p99 = 1.60 × HAProxy (target ≤ 1.5): MISSED");
+        assertThat(ResultTable.targets(ms.subList(0, 1))).isEmpty();
+    }
+
+    @Test
     void withoutHaproxyRatiosAreDashes() {
         String table = ResultTable.render(List.of(m("close-small", Contestant.TETHER, 1, 1000, 100, 1)));
         assertThat(table.lines().toList().get(2)).endsWith("| – | – | – | – |");

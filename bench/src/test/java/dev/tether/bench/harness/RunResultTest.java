@@ -66,6 +66,13 @@ class RunResultTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"violations=0 sticky=0, -1", "violations=3 sticky=900, 3", "violations=0, 0"})
+    void violationsCountOnlyWhenSessionsCarriedTheCookie(String tail, long violations) {
+        String line = "BENCH requests=1 duration_us=1 p50_us=1 p99_us=1 " + tail;
+        assertThat(RunResult.parse(line).violations()).isEqualTo(violations);
+    }
+
+    @ParameterizedTest
     @CsvSource({"812.00, us, 812", "1.06, ms, 1060", "2.5, s, 2500000", "1.00, m, 60000000"})
     void wrkTimeUnits(String number, String unit, double micros) {
         assertThat(RunResult.toMicros(number, unit)).isCloseTo(micros, within(1e-6));

@@ -53,8 +53,10 @@ class LoadHarnessTest {
         assertThat(report.p99Micros()).isLessThanOrEqualTo(report.p999Micros());
         assertThat(report.p999Micros()).isLessThanOrEqualTo(report.maxMicros());
         assertThat(report.durationNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(990));
+        // every session's first request has no cookie yet; all later ones carry it
+        assertThat(report.stickyRequests()).isEqualTo(report.completed() - SESSIONS);
         assertThat(report.benchLine()).startsWith("BENCH requests=" + report.completed() + " ")
-                .contains(" violations=0 ");
+                .contains(" violations=0 sticky=" + report.stickyRequests() + " ");
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * endpoints are added with {@link #endpoint}.
  *
  * <pre>
- *   HttpServerCodec -> HttpObjectAggregator(64 KiB) -> ReadTimeout(60 s) -> AdminHandler
+ *   ReadTimeout(60 s) -> HttpServerCodec -> HttpObjectAggregator(64 KiB) -> AdminHandler
  *                                                                            | peer in allowed CIDRs? else 403, close
  *                                                                            | basic auth ok?         else 401
  *                                                                            | path -> AdminEndpoint  else 404
@@ -117,9 +117,9 @@ public final class AdminServer {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast("idle", new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS));
                         p.addLast("codec", new HttpServerCodec());
                         p.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                        p.addLast("idle", new ReadTimeoutHandler(IDLE_TIMEOUT_SECONDS));
                         p.addLast("admin", new AdminHandler(allowed, config, endpoints));
                     }
                 });
@@ -147,7 +147,10 @@ public final class AdminServer {
         return ch == null ? null : (InetSocketAddress) ch.localAddress();
     }
 
-    /** Stops listening and closes every admin connection; completes when they are closed. */
+    /**
+     * Stops listening and closes every admin connection; completes when they are closed. With NIO the port itself
+     * is released at the event loop's next select, a moment later.
+     */
     public CompletableFuture<Void> stop() {
         CompletableFuture<Void> result = new CompletableFuture<>();
         Channel ch = serverChannel;

@@ -1,5 +1,6 @@
 package dev.tether.core.admin;
 
+import dev.tether.core.log.Json;
 import dev.tether.core.metrics.BackendStats;
 import dev.tether.core.metrics.ProxyMetrics;
 import dev.tether.core.metrics.ServerStats;
@@ -49,7 +50,7 @@ final class StatsPage implements AdminEndpoint {
     static String json(List<BackendStats> stats, long now) {
         StringBuilder out = new StringBuilder(256 + stats.size() * 512);
         out.append("{\"generatedAt\":");
-        Json.string(out, iso(now));
+        Json.string(out, instant(now));
         out.append(",\"backends\":[");
         for (int b = 0; b < stats.size(); b++) {
             BackendStats backend = stats.get(b);
@@ -65,7 +66,7 @@ final class StatsPage implements AdminEndpoint {
                 out.append(",\"state\":");
                 Json.string(out, s.state().name());
                 out.append(",\"stateSince\":");
-                Json.string(out, iso(s.stateSinceMillis()));
+                Json.string(out, instant(s.stateSinceMillis()));
                 out.append(",\"stateSinceMillis\":").append(s.stateSinceMillis());
                 out.append(",\"lastCheck\":");
                 if (s.lastCheckPassed() == null) {
@@ -73,7 +74,7 @@ final class StatsPage implements AdminEndpoint {
                 } else {
                     out.append("{\"passed\":").append(s.lastCheckPassed());
                     out.append(",\"at\":");
-                    Json.string(out, iso(s.lastCheckMillis()));
+                    Json.string(out, instant(s.lastCheckMillis()));
                     out.append(",\"latencyMillis\":");
                     out.append(s.lastCheckLatencyNanos() < 0 ? "null" : millis(s.lastCheckLatencyNanos()));
                     out.append(",\"detail\":");
@@ -186,6 +187,11 @@ final class StatsPage implements AdminEndpoint {
 
     private static String iso(long millis) {
         return TIME.format(Instant.ofEpochMilli(millis));
+    }
+
+    /** ISO-8601 for JSON readers: {@code 2026-11-22T01:29:32.044Z}. */
+    private static String instant(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
     }
 
     private static String millis(long nanos) {

@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.tether.core.admin.AdminConfig;
+import dev.tether.core.admin.Cidr;
 import dev.tether.core.frontdoor.FrontDoorConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
  * Reads a HOCON file into a validated {@link ProxyConfig}; the only class that uses typesafe-config.
  *
  * <pre>
- *   user file (+ its includes) --withFallback--> reference.conf --resolve--> merged
+ *   user file (+ its includes) --withFallback--> reference.conf --resolve--> merged   (no system properties)
  *   merged.tether --ConfigSection getters--> records          (each problem: file:line, key, value, expected)
  *   listeners[i]  falls back to listener-defaults
  *   backends.X    falls back to backend-defaults; servers[i] to X.server-defaults; cookie to X.cookie-defaults
@@ -92,10 +94,13 @@ public final class ConfigLoader {
 
     private static ProxyConfig bind(Config user, String source) {
         Problems problems = new Problems();
-        Config reference = ConfigFactory.defaultReference();
+        // Not defaultReference(): that one lays JVM system properties over reference.conf, and -Dtether.access.log
+        // (logging, see docs/metrics.md) would become a configuration key. The file is the only source.
+        Config reference = ConfigFactory.defaultReferenceUnresolved();
         Config merged;
         try {
             merged = user.withFallback(reference).resolve();
+            reference = reference.resolve();
         } catch (ConfigException e) {
             throw fatal(source, e);
         }
@@ -116,7 +121,8 @@ public final class ConfigLoader {
 
         Integer eventLoopThreads = tether.integer("event-loop-threads", 0, 1024);
         Duration drainTimeout = tether.duration("drain-timeout", Duration.ZERO);
-        List<ListenerConfig> listeners = bindListeners(tether, ref);
+        AdminConfig admin = bindAdmin(tether, ref);
+        List<ListenerConfig> listeners = bindListeners(tether, ref, admin);
 
         Map<String, BackendTimeouts> timeouts = new LinkedHashMap<>();
         Map<String, HealthCheckConfig> health = new LinkedHashMap<>();
@@ -164,7 +170,7 @@ public final class ConfigLoader {
             throw new InvalidConfigException(source, problems.list());
         }
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart);
+                passiveHealth, slowStart, admin);
     }
 
     private static void reportNoBackends(Config user, ConfigSection tether) {
@@ -195,7 +201,8 @@ public final class ConfigLoader {
 
     // ---- listeners -------------------------------------------------------------------------------------------
 
-    private static List<ListenerConfig> bindListeners(ConfigSection tether, ConfigSection ref) {
+    /** @param admin the admin listener, whose port a proxy listener may not take; {@code null} for none */
+    private static List<ListenerConfig> bindListeners(ConfigSection tether, ConfigSection ref, AdminConfig admin) {
         List<ListenerConfig> result = new ArrayList<>();
         ConfigSection defaults = tether.section("listener-defaults", "expected an object");
         List<ConfigSection> entries = tether.sections("listeners",
@@ -243,6 +250,11 @@ public final class ConfigLoader {
                         break;
                     }
                 }
+            }
+            if (admin != null && port != null && port != 0 && port == admin.port()
+                    && overlaps(admin.address(), address)) {
+                entry.problem("port", "already used by the admin listener (tether.admin.port); choose another port,"
+                        + " or move the admin listener with admin.port");
             }
             seen.add(entry);
             seenAddresses.add(address);
@@ -310,6 +322,78 @@ public final class ConfigLoader {
             listener.problem(e.getMessage());
             return null;
         }
+    }
+
+    // ---- admin listener --------------------------------------------------------------------------------------
+
+    /** {@code tether.admin}; {@code null} when disabled or when a problem was reported. */
+    private static AdminConfig bindAdmin(ConfigSection tether, ConfigSection ref) {
+        Problems problems = tether.problems();
+        int before = problems.reported();
+        ConfigSection admin = tether.section("admin", "expected an object such as { port = 8404 }");
+        if (admin == null) {
+            return null;
+        }
+        admin.checkKeys(ref.section("admin", "").object().keySet());
+        Boolean enabled = admin.bool("enabled");
+        String addressExpected = "expected a bind address without port, such as \"127.0.0.1\" or \"::1\"";
+        String address = admin.string("address", addressExpected);
+        if (address != null && (address.isBlank() || address.chars().filter(c -> c == ':').count() == 1)) {
+            admin.problem("address", addressExpected);
+        }
+        Integer port = admin.integer("port", 0, 65535);
+        String uriExpected = "expected a path starting with /, such as /stats (/metrics is Prometheus')";
+        String statsUri = admin.string("stats-uri", uriExpected);
+        if (statsUri != null && (!statsUri.startsWith("/") || statsUri.contains("?") || statsUri.equals("/metrics"))) {
+            admin.problem("stats-uri", uriExpected);
+        }
+        List<String> cidrs = bindCidrs(admin);
+        String user = admin.optionalString("user", "expected a user name, or null for no authentication");
+        String password = admin.optionalString("password", "expected a password, or null for no authentication");
+        if (user != null && (user.isEmpty() || user.contains(":"))) {
+            admin.problem("user", "expected a non-empty user name without ':'");
+        }
+        if ((user == null) != (password == null)) {
+            admin.problem(user == null ? "password" : "user", "user and password are set together, or neither"
+                    + " (no authentication)");
+        }
+        if (problems.reported() != before || !enabled) {
+            return null;
+        }
+        try {
+            return new AdminConfig(address, port, statsUri, cidrs, user, password);
+        } catch (IllegalArgumentException e) {
+            admin.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    private static List<String> bindCidrs(ConfigSection admin) {
+        String expected = "expected a list of addresses and networks, such as [\"10.0.0.0/8\", \"::1\"]";
+        ConfigValue v = admin.raw("allowed-cidrs");
+        if (v == null || v.valueType() != ConfigValueType.LIST) {
+            admin.problem("allowed-cidrs", expected);
+            return null;
+        }
+        List<String> result = new ArrayList<>();
+        List<ConfigValue> list = (com.typesafe.config.ConfigList) v;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue e = list.get(i);
+            String path = admin.path("allowed-cidrs") + "[" + i + "]";
+            if (e.valueType() != ConfigValueType.STRING) {
+                admin.problems().add(e.origin(), path, ConfigSection.render(e), expected);
+                continue;
+            }
+            String text = (String) e.unwrapped();
+            try {
+                Cidr.parse(text);
+                result.add(text);
+            } catch (IllegalArgumentException ex) {
+                admin.problems().add(e.origin(), path, ConfigSection.render(e),
+                        "expected a literal IP with an optional /prefix, such as 10.0.0.0/8 or ::1");
+            }
+        }
+        return result;
     }
 
     // ---- per-backend timeouts and health checks --------------------------------------------------------------

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * <pre>
  * listeners:
  *   http  0.0.0.0:8080  client 1m, request head 10s, keep-alive 10s, body <= 50MiB
+ * admin: 127.0.0.1:8404  /metrics, /stats
  * routes (first match wins):
  *   git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
  *   (no match)  -> app
@@ -55,6 +56,18 @@ public final class ConfigSummary {
                 b.append(", PROXY protocol");
             }
             b.append('\n');
+        }
+        if (config.admin() != null) {
+            String host = config.admin().address().contains(":")
+                    ? "[" + config.admin().address() + "]" : config.admin().address();
+            b.append("admin: ").append(host).append(':').append(config.admin().port())
+                    .append("  /metrics, ").append(config.admin().statsUri())
+                    .append(config.admin().allowedCidrs().isEmpty()
+                            ? "" : ", from " + String.join(" ", config.admin().allowedCidrs()))
+                    .append(config.admin().authRequired() ? ", basic auth" : "")
+                    .append('\n');
+        } else {
+            b.append("admin: off\n");
         }
         b.append("routes (first match wins):\n");
         for (RouteConfig r : config.routing().routes()) {

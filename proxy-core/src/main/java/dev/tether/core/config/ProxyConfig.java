@@ -1,5 +1,6 @@
 package dev.tether.core.config;
 
+import dev.tether.core.admin.AdminConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.RoutingConfig;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param source where the configuration came from, for messages ({@code conf/demo.conf} or {@code built-in demo})
  * @param passiveHealth errors on live traffic counted against servers, per backend name
  * @param slowStart weight ramp of a server that came back up, per backend name; zero for none
+ * @param admin the admin listener (metrics, stats page), or {@code null} for none
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -29,7 +31,8 @@ public record ProxyConfig(
         Duration drainTimeout,
         String source,
         Map<String, PassiveHealthConfig> passiveHealth,
-        Map<String, Duration> slowStart) {
+        Map<String, Duration> slowStart,
+        AdminConfig admin) {
 
     public ProxyConfig {
         listeners = List.copyOf(listeners);
@@ -39,7 +42,10 @@ public record ProxyConfig(
         slowStart = Map.copyOf(slowStart);
     }
 
-    /** A configuration with reference passive health and no slow start for every backend. */
+    /**
+     * A configuration with reference passive health and no slow start for every backend, and no admin listener
+     * (so that tests building configurations by hand never bind port 8404).
+     */
     public ProxyConfig(
             List<ListenerConfig> listeners,
             RoutingConfig routing,
@@ -48,7 +54,13 @@ public record ProxyConfig(
             int eventLoopThreads,
             Duration drainTimeout,
             String source) {
-        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, Map.of(), Map.of());
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, Map.of(), Map.of(), null);
+    }
+
+    /** This configuration with another admin listener, or none ({@code null}). */
+    public ProxyConfig withAdmin(AdminConfig admin) {
+        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
+                passiveHealth, slowStart, admin);
     }
 
     public BackendTimeouts timeouts(String backend) {

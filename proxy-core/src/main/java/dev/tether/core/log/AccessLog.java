@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *       line back.
  * </ul>
  *
+ * <p>{@code -Dtether.access.format=json} writes one JSON object per line instead (see {@link #json}).
+ *
  * <p>Where the lines go (stdout, a rotated file, nowhere) is logback configuration, see {@code logback.xml} and
  * {@code docs/metrics.md}; the default configuration hands lines to an async appender that drops rather than blocks
  * the event loop when the disk falls behind.
@@ -39,20 +41,53 @@ public final class AccessLog implements ExchangeListener {
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
         "Nov", "Dec"};
 
-    private final Logger logger;
+    /** System property choosing the line format: {@code haproxy} (default) or {@code json}. */
+    public static final String FORMAT_PROPERTY = "tether.access.format";
 
+    /** How a line is written. */
+    public enum Format {
+        /** The HAProxy-like text line above. */
+        HAPROXY,
+        /** One JSON object per line, for log shippers; field names in {@link AccessLog#json}. */
+        JSON;
+
+        /**
+         * {@code haproxy} or {@code json}, any case.
+         *
+         * @throws IllegalArgumentException naming the value and what is accepted
+         */
+        public static Format parse(String value) {
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(value == null ? "" : value.strip())) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException(
+                    FORMAT_PROPERTY + " = " + value + " (expected haproxy or json)");
+        }
+    }
+
+    private final Logger logger;
+    private final Format format;
+
+    /** Lines to {@value #LOGGER} in the format named by {@code -Dtether.access.format} (default haproxy). */
     public AccessLog() {
-        this(LoggerFactory.getLogger(LOGGER));
+        this(LoggerFactory.getLogger(LOGGER), Format.parse(System.getProperty(FORMAT_PROPERTY, "haproxy")));
     }
 
     public AccessLog(Logger logger) {
+        this(logger, Format.HAPROXY);
+    }
+
+    public AccessLog(Logger logger, Format format) {
         this.logger = logger;
+        this.format = format;
     }
 
     @Override
     public void exchangeFinished(ExchangeRecord record) {
         if (logger.isInfoEnabled()) {
-            logger.info(format(record));
+            logger.info(format == Format.JSON ? json(record) : format(record));
         }
     }
 
@@ -75,6 +110,58 @@ public final class AccessLog implements ExchangeListener {
         token(out, r.method()).append(' ');
         quoted(out, r.uri() == null ? "-" : r.uri());
         return out.append('"').toString();
+    }
+
+    /**
+     * The JSON line for {@code r}: {@code time} (ISO-8601 UTC), {@code client}, {@code clientPort},
+     * {@code listener}, {@code backend}, {@code server} (null when none), {@code queueMs}, {@code connectMs},
+     * {@code responseMs}, {@code totalMs} (-1 when the phase did not happen), {@code status}, {@code bytesIn},
+     * {@code bytesOut}, {@code termination} (two-letter code), {@code cookie}, {@code cookieSet}, {@code reason},
+     * {@code attempts}, {@code method}, {@code uri}, {@code tunnel}.
+     */
+    public static String json(ExchangeRecord r) {
+        StringBuilder out = new StringBuilder(320 + (r.uri() == null ? 0 : r.uri().length()));
+        out.append("{\"time\":\"");
+        isoDate(out, r.startEpochMillis()).append("\",\"client\":");
+        Json.string(out, r.clientAddress());
+        out.append(",\"clientPort\":").append(r.clientPort()).append(",\"listener\":");
+        Json.string(out, r.listener());
+        out.append(",\"backend\":");
+        Json.string(out, r.backend());
+        out.append(",\"server\":");
+        Json.string(out, r.server());
+        out.append(",\"queueMs\":").append(millis(r.queueNanos()))
+                .append(",\"connectMs\":").append(millis(r.connectNanos()))
+                .append(",\"responseMs\":").append(millis(r.responseNanos()))
+                .append(",\"totalMs\":").append(millis(r.totalNanos()))
+                .append(",\"status\":").append(r.status())
+                .append(",\"bytesIn\":").append(r.bytesIn())
+                .append(",\"bytesOut\":").append(r.bytesOut())
+                .append(",\"termination\":\"").append(r.termination() == null ? "--" : r.termination().code())
+                .append("\",\"cookie\":");
+        Json.string(out, r.cookieStatus());
+        out.append(",\"cookieSet\":").append(r.cookieSet()).append(",\"reason\":");
+        Json.string(out, r.reason());
+        out.append(",\"attempts\":").append(r.attempts()).append(",\"method\":");
+        Json.string(out, r.method());
+        out.append(",\"uri\":");
+        Json.string(out, r.uri());
+        return out.append(",\"tunnel\":").append(r.tunnel()).append('}').toString();
+    }
+
+    /** {@code 2026-11-22T00:52:09.123Z}. */
+    private static StringBuilder isoDate(StringBuilder out, long epochMillis) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L),
+                (int) Math.floorMod(epochMillis, 1000L) * 1_000_000, ZoneOffset.UTC);
+        out.append(t.getYear()).append('-');
+        two(out, t.getMonthValue()).append('-');
+        two(out, t.getDayOfMonth()).append('T');
+        two(out, t.getHour()).append(':');
+        two(out, t.getMinute()).append(':');
+        two(out, t.getSecond()).append('.');
+        int ms = t.getNano() / 1_000_000;
+        return out.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10))
+                .append('Z');
     }
 
     private static long millis(long nanos) {

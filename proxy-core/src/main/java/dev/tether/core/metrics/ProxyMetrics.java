@@ -3,6 +3,7 @@ package dev.tether.core.metrics;
 import dev.tether.core.log.ExchangeListener;
 import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.TerminationState;
+import dev.tether.health.Prober;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
@@ -153,7 +154,8 @@ public final class ProxyMetrics implements ExchangeListener {
         if (r.responseNanos() >= 0) {
             s.response.record(r.responseNanos(), TimeUnit.NANOSECONDS);
         }
-        if (r.totalNanos() >= 0) {
+        // A tunnel's total is its lifetime (hours), not a request duration: it would only fill the +Inf bucket.
+        if (r.totalNanos() >= 0 && !r.tunnel()) {
             s.total.record(r.totalNanos(), TimeUnit.NANOSECONDS);
         }
         if (r.bytesIn() > 0) {
@@ -261,6 +263,21 @@ public final class ProxyMetrics implements ExchangeListener {
         ServerMeters s = server(serverId);
         (pass ? s.checksPassed : s.checksFailed).increment();
         s.lastCheck = new LastCheck(pass, clock.millis(), latencyNanos, detail);
+    }
+
+    /**
+     * {@code prober} with every result counted through {@link #healthCheck(String, boolean, long, String)}: wrap
+     * the prober given to a {@code HealthChecker}. A probe whose stage never completes (the checker's own watchdog
+     * gives up on it) is not counted.
+     */
+    public Prober countProbes(Prober prober) {
+        return server -> prober.probe(server).whenComplete((result, error) -> {
+            if (result != null) {
+                healthCheck(server.id(), result.passed(), result.duration().toNanos(), result.describe());
+            } else {
+                healthCheck(server.id(), false, -1, String.valueOf(error));
+            }
+        });
     }
 
     // ---------------------------------------------------------------- server state

@@ -17,6 +17,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +59,9 @@ public final class ReloadingSslContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReloadingSslContext.class);
 
     private static final AtomicBoolean PROVIDER_LOGGED = new AtomicBoolean();
+
+    /** A certificate closer than this to its expiry is logged at WARN when loaded. */
+    static final Duration EXPIRY_WARNING = Duration.ofDays(14);
 
     /** One thread for every listener's checks: they are a few stat() calls a minute. */
     private static final ScheduledExecutorService RELOADER = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -108,6 +113,7 @@ public final class ReloadingSslContext implements AutoCloseable {
         log.info("listener {}: TLS certificate {} (valid until {}) from {}", name,
                 context.certificate().getSubjectX500Principal().getName(), context.certificate().getNotAfter(),
                 describe(config));
+        context.warnIfExpiring();
         long interval = config.reloadCheckInterval().toMillis();
         if (interval > 0) {
             context.task = RELOADER.scheduleWithFixedDelay(context::checkQuietly, interval, interval,
@@ -158,6 +164,7 @@ public final class ReloadingSslContext implements AutoCloseable {
             log.info("listener {}: reloaded TLS certificate {} (valid until {}) from {}", name,
                     loaded.material.leaf().getSubjectX500Principal().getName(), loaded.material.leaf().getNotAfter(),
                     describe(config));
+            warnIfExpiring();
             return true;
         }
     }
@@ -169,6 +176,35 @@ public final class ReloadingSslContext implements AutoCloseable {
             log.warn("listener {}: TLS files changed but cannot be used, still serving {}: {}", name,
                     certificate().getSubjectX500Principal().getName(), e.getMessage());
         }
+    }
+
+    private void warnIfExpiring() {
+        String warning = expiryWarning(certificate(), Instant.now());
+        if (warning != null) {
+            log.warn("listener {}: {} ({})", name, warning, describe(config));
+        }
+    }
+
+    /**
+     * What to tell the operator about a certificate's dates, or null when it is fine: not yet valid, expired, or
+     * expiring within {@link #EXPIRY_WARNING} (certbot renews 30 days ahead, so this means renewal is failing).
+     */
+    static String expiryWarning(X509Certificate certificate, Instant now) {
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        String subject = certificate.getSubjectX500Principal().getName();
+        if (now.isBefore(notBefore)) {
+            return "TLS certificate " + subject + " is not valid before " + notBefore + "; clients will refuse it";
+        }
+        if (!now.isBefore(notAfter)) {
+            return "TLS certificate " + subject + " expired at " + notAfter + "; clients will refuse it";
+        }
+        Duration left = Duration.between(now, notAfter);
+        if (left.compareTo(EXPIRY_WARNING) < 0) {
+            return "TLS certificate " + subject + " expires in " + left.toDays() + " days, at " + notAfter
+                    + "; is its renewal failing?";
+        }
+        return null;
     }
 
     /** Stops watching the files; handlers already made keep working. */

@@ -3,10 +3,12 @@ package dev.tether.core.admin;
 import static dev.tether.core.log.Exchanges.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.metrics.MutableClock;
 import dev.tether.core.metrics.PrometheusText;
 import dev.tether.core.metrics.ProxyMetrics;
+import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.metrics.Tables;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.model.ServerState;
@@ -36,8 +38,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The admin listener over real loopback sockets: metrics, stats page in both forms, auth and CIDR refusal. */
+@ExtendWith(LeakCheck.class)
 class AdminServerIT {
 
     private static final long START = 1_700_000_000_000L;
@@ -314,7 +318,9 @@ class AdminServerIT {
         server.stop().join();
         server = null;
 
-        assertThat(refused(port)).isTrue();
+        // NIO closes a listening socket's descriptor at the event loop's next select, just after the close future.
+        int stopped = port;
+        await().atMost(Duration.ofSeconds(5)).until(() -> refused(stopped));
     }
 
     @Test

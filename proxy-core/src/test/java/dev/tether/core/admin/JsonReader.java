@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A strict little JSON parser for tests: objects become maps, arrays lists, numbers doubles. */
-final class JsonReader {
+public final class JsonReader {
 
     private final String text;
     private int pos;
@@ -15,7 +15,7 @@ final class JsonReader {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         JsonReader r = new JsonReader(text);
         Object value = r.value();
         r.space();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.tether.core.admin.AdminConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
 import dev.tether.health.PassiveHealthConfig;
@@ -60,6 +61,7 @@ class ConfigLoaderTest {
         assertThat(c.passiveHealth("app")).isEqualTo(PassiveHealthConfig.defaults());
         assertThat(c.slowStart()).containsOnlyKeys("app");
         assertThat(c.slowStart("app")).isZero();
+        assertThat(c.admin()).isEqualTo(AdminConfig.defaults());
     }
 
     @Test
@@ -68,6 +70,8 @@ class ConfigLoaderTest {
                 tether {
                   event-loop-threads = 3
                   drain-timeout = 5s
+                  admin { address = "::1", port = 9404, stats-uri = "/haproxy", allowed-cidrs = ["10.0.0.0/8", "::1"],
+                          user = ops, password = "s3cret" }
                   listener-defaults { address = "127.0.0.1", client-timeout = 2m }
                   listeners = [
                     { name = http, port = 8080 }
@@ -115,6 +119,8 @@ class ConfigLoaderTest {
         ProxyConfig c = ConfigLoader.parse(hocon, "full.conf");
 
         assertThat(c.eventLoopThreads()).isEqualTo(3);
+        assertThat(c.admin()).isEqualTo(
+                new AdminConfig("::1", 9404, "/haproxy", List.of("10.0.0.0/8", "::1"), "ops", "s3cret"));
         assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.listeners()).containsExactly(
                 new ListenerConfig("http", "127.0.0.1", 8080, Duration.ofMinutes(2), Duration.ofSeconds(10),
@@ -454,6 +460,31 @@ class ConfigLoaderTest {
                         """,
                         "t.conf:2: tether.backends.app.health-check.slow-start = \"-5s\" (expected a duration such as"
                                 + " 500ms, 15s, 10m or 23h)"),
+                Arguments.of("admin cidr that is a host name", """
+                        tether {
+                          admin { allowed-cidrs = ["10.0.0.0/8", "office.example.com"] }
+                        """ + BACKEND,
+                        "t.conf:2: tether.admin.allowed-cidrs[1] = \"office.example.com\" (expected a literal IP"
+                                + " with an optional /prefix, such as 10.0.0.0/8 or ::1)"),
+                Arguments.of("admin user without password", """
+                        tether {
+                          admin { user = ops }
+                        """ + BACKEND,
+                        "t.conf:2: tether.admin.user = \"ops\" (user and password are set together, or neither"
+                                + " (no authentication))"),
+                Arguments.of("admin stats on the metrics path", """
+                        tether {
+                          admin { stats-uri = "/metrics" }
+                        """ + BACKEND,
+                        "t.conf:2: tether.admin.stats-uri = \"/metrics\" (expected a path starting with /, such as"
+                                + " /stats (/metrics is Prometheus'))"),
+                Arguments.of("admin port taken by a listener", """
+                        tether {
+                          listeners = [ { name = http, port = 8404 } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.listeners[0].port = 8404 (already used by the admin listener"
+                                + " (tether.admin.port); choose another port, or move the admin listener with"
+                                + " admin.port)"),
                 Arguments.of("fractional integer", """
                         tether {
                           event-loop-threads = 1.5
@@ -662,6 +693,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void systemPropertiesAreNotConfiguration() {
+        // -Dtether.access.log=... configures logging (docs/metrics.md); it must neither fail nor change the file.
+        System.setProperty("tether.access.log", "stdout");
+        System.setProperty("tether.drain-timeout", "banana");
+        try {
+            ProxyConfig c = ConfigLoader.parse(MINIMAL, "p.conf");
+            assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        } finally {
+            System.clearProperty("tether.access.log");
+            System.clearProperty("tether.drain-timeout");
+        }
+    }
+
+    @Test
     void withSeveralBackendsAndNoDefaultUnmatchedRequestsHaveNoBackend() {
         ProxyConfig c = ConfigLoader.parse("""
                 tether {
@@ -744,6 +789,7 @@ class ConfigLoaderTest {
         assertThat(ConfigSummary.describe(c)).isEqualTo("""
                 listeners:
                   http  127.0.0.1:8080  client 1m, request head 10s, keep-alive 10s, body <= 50MiB
+                admin: 127.0.0.1:8404  /metrics, /stats
                 routes (first match wins):
                   git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
                   (no match)  -> app

@@ -24,6 +24,7 @@ class ConfigMutationTest {
             tether {
               event-loop-threads = 2
               drain-timeout = 5s
+              admin { port = 9404, allowed-cidrs = ["10.0.0.0/8"], user = ops, password = pw }
               listener-defaults { address = "127.0.0.1", client-timeout = 2m }
               listeners = [
                 { name = http, port = 8080, max-body-size = 1MiB, max-header-size = 16KiB, max-uri-length = 2048 }

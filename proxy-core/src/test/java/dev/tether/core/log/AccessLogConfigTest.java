@@ -86,4 +86,30 @@ class AccessLogConfigTest {
             context.stop();
         }
     }
+
+    @Test
+    void aTargetChosenAfterStartReplacesTheDestination(@TempDir Path dir) throws Exception {
+        LoggerContext context = load(Map.of());
+        Path file = dir.resolve("later.log");
+        AccessLogTarget.FILE.apply(context, file);
+        AccessLog log = new AccessLog(context.getLogger(AccessLog.LOGGER));
+        log.exchangeFinished(exchange().uri("/after-reload").build());
+        context.stop();
+
+        assertThat(Files.readAllLines(file, StandardCharsets.UTF_8))
+                .extracting(l -> AccessLogLine.parse(l).uri())
+                .containsExactly("/after-reload");
+    }
+
+    @Test
+    void offChosenAfterStartTurnsTheLoggerOff() throws Exception {
+        LoggerContext context = load(Map.of());
+        try {
+            AccessLogTarget.parse("OFF").apply(context, null);
+            assertThat(context.getLogger(AccessLog.LOGGER).isInfoEnabled()).isFalse();
+            assertThat(context.getLogger("dev.tether").isInfoEnabled()).isTrue();
+        } finally {
+            context.stop();
+        }
+    }
 }

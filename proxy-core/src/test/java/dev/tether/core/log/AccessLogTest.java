@@ -9,7 +9,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.tether.core.admin.JsonReader;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +84,45 @@ class AccessLogTest {
         assertThat(parsed.attempts()).isEqualTo(r.attempts());
         assertThat(parsed.method()).isEqualTo(r.method());
         assertThat(parsed.uri()).isEqualTo(r.uri());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("records")
+    void jsonLinesParseBackIntoTheirFields(String name, ExchangeRecord r) {
+        String line = AccessLog.json(r);
+
+        assertThat(line).doesNotContain("\n");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) JsonReader.parse(line);
+        assertThat(Instant.parse((String) json.get("time")).toEpochMilli()).isEqualTo(r.startEpochMillis());
+        assertThat(json.get("client")).isEqualTo(r.clientAddress());
+        assertThat(json.get("clientPort")).isEqualTo((double) r.clientPort());
+        assertThat(json.get("listener")).isEqualTo(r.listener());
+        assertThat(json.get("backend")).isEqualTo(r.backend());
+        assertThat(json.get("server")).isEqualTo(r.server());
+        assertThat(json.get("queueMs")).isEqualTo((double) millis(r.queueNanos()));
+        assertThat(json.get("connectMs")).isEqualTo((double) millis(r.connectNanos()));
+        assertThat(json.get("responseMs")).isEqualTo((double) millis(r.responseNanos()));
+        assertThat(json.get("totalMs")).isEqualTo((double) millis(r.totalNanos()));
+        assertThat(json.get("status")).isEqualTo((double) r.status());
+        assertThat(json.get("bytesIn")).isEqualTo((double) r.bytesIn());
+        assertThat(json.get("bytesOut")).isEqualTo((double) r.bytesOut());
+        assertThat(json.get("termination")).isEqualTo(r.termination().code());
+        assertThat(json.get("cookie")).isEqualTo(r.cookieStatus());
+        assertThat(json.get("cookieSet")).isEqualTo(r.cookieSet());
+        assertThat(json.get("reason")).isEqualTo(r.reason());
+        assertThat(json.get("attempts")).isEqualTo((double) r.attempts());
+        assertThat(json.get("method")).isEqualTo(r.method());
+        assertThat(json.get("uri")).isEqualTo(r.uri());
+        assertThat(json.get("tunnel")).isEqualTo(r.tunnel());
+    }
+
+    @Test
+    void theFormatIsChosenByName() {
+        assertThat(AccessLog.Format.parse("json")).isEqualTo(AccessLog.Format.JSON);
+        assertThat(AccessLog.Format.parse(" HAProxy ")).isEqualTo(AccessLog.Format.HAPROXY);
+        assertThatThrownBy(() -> AccessLog.Format.parse("clf"))
+                .hasMessage("tether.access.format = clf (expected haproxy or json)");
     }
 
     @Test

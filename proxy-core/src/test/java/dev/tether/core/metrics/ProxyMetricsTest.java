@@ -4,12 +4,17 @@ import static dev.tether.core.log.Exchanges.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tether.core.log.TerminationState;
+import dev.tether.health.ProbeFailure;
+import dev.tether.health.ProbeResult;
+import dev.tether.health.Prober;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.model.ServerState;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +91,19 @@ class ProxyMetricsTest {
         assertThat(s.value("tether_request_duration_seconds_bucket", with(s1, "le", "1.0"))).isEqualTo(3.0);
         assertThat(s.value("tether_request_duration_seconds_bucket", with(s1, "le", "2.5"))).isEqualTo(4.0);
         assertThat(s.value("tether_request_duration_seconds_count", s1)).isEqualTo(4.0);
+    }
+
+    @Test
+    void aTunnelCountsItsTimeToTheUpgradeButNotItsLifetime() {
+        metrics.exchangeFinished(exchange().status(101).tunnel(true).timers(0, 0, 2_000_000, 3_600_000_000_000L)
+                .build());
+
+        PrometheusText s = scrape();
+        assertThat(s.value("tether_response_seconds_count", "backend", "api", "server", "s1")).isEqualTo(1.0);
+        assertThat(s.value("tether_request_duration_seconds_count", "backend", "api", "server", "s1"))
+                .isEqualTo(0.0);
+        assertThat(s.value("tether_requests_total", "backend", "api", "server", "s1", "status_class", "1xx",
+                "method", "GET")).isEqualTo(1.0);
     }
 
     @Test
@@ -247,6 +265,34 @@ class ProxyMetricsTest {
                 .isEqualTo(1.0);
         assertThat(s.value("tether_tls_handshakes_total", "listener", "main", "result", "success")).isEqualTo(1.0);
         assertThat(s.value("tether_tls_handshakes_total", "listener", "main", "result", "failure")).isEqualTo(2.0);
+    }
+
+    @Test
+    void aCountingProberRecordsEveryResult() {
+        Map<String, ProbeResult> answers = Map.of(
+                "api/s1", ProbeResult.pass(200, Duration.ofMillis(3)),
+                "api/s2", ProbeResult.fail(ProbeFailure.BAD_STATUS, 503, Duration.ofMillis(40)));
+        Prober prober = metrics.countProbes(server -> CompletableFuture.completedFuture(answers.get(server.id())));
+        Prober broken = metrics.countProbes(server -> CompletableFuture.failedFuture(new IllegalStateException("x")));
+        RoutingTable t = table.get();
+
+        prober.probe(t.server("api", "s1"));
+        prober.probe(t.server("api", "s1"));
+        prober.probe(t.server("api", "s2"));
+        broken.probe(t.server("web", "w1"));
+
+        PrometheusText s = scrape();
+        assertThat(s.value("tether_health_checks_total", "backend", "api", "server", "s1", "result", "pass"))
+                .isEqualTo(2.0);
+        assertThat(s.value("tether_health_checks_total", "backend", "api", "server", "s2", "result", "fail"))
+                .isEqualTo(1.0);
+        assertThat(s.value("tether_health_checks_total", "backend", "web", "server", "w1", "result", "fail"))
+                .isEqualTo(1.0);
+        ServerStats s2 = serverStats("api", "s2");
+        assertThat(s2.lastCheckPassed()).isFalse();
+        assertThat(s2.lastCheckLatencyNanos()).isEqualTo(40_000_000L);
+        assertThat(s2.lastCheckDetail()).isEqualTo("status 503");
+        assertThat(serverStats("api", "s1").lastCheckDetail()).isEqualTo("status 200 in 3 ms");
     }
 
     @Test

@@ -88,6 +88,19 @@ class ReloadingSslContextTest {
         }
     }
 
+    @Test
+    void expiryWarnings() {
+        java.security.cert.X509Certificate cert = first.certificate(); // valid from an hour ago for 30 days
+        java.time.Instant notAfter = cert.getNotAfter().toInstant();
+        assertThat(ReloadingSslContext.expiryWarning(cert, notAfter.minus(Duration.ofDays(1))))
+                .startsWith("TLS certificate CN=a.test expires in 1 days")
+                .endsWith("is its renewal failing?");
+        assertThat(ReloadingSslContext.expiryWarning(cert, notAfter)).contains("expired at " + notAfter);
+        assertThat(ReloadingSslContext.expiryWarning(cert, cert.getNotBefore().toInstant().minusSeconds(1)))
+                .contains("is not valid before");
+        assertThat(ReloadingSslContext.expiryWarning(cert, notAfter.minus(Duration.ofDays(20)))).isNull();
+    }
+
     private static ReloadingSslContext start(Path bundle) {
         return ReloadingSslContext.start("web", TlsConfig.bundle(bundle).withReloadCheckInterval(Duration.ZERO),
                 SslProvider.JDK);

@@ -1,34 +1,55 @@
 package dev.tether.core.tls;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
+import java.security.spec.ECGenParameterSpec;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Self-signed certificates made at test time with the JDK's {@code keytool} (no BouncyCastle, no private keys in
- * the repository). Each certificate is for {@code localhost}, {@code 127.0.0.1} and {@code ::1}, valid two days.
+ * Self-signed certificates made at test time with the JDK alone (no BouncyCastle, no private keys in the
+ * repository, no keytool process). Each certificate is for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
+ * valid from an hour ago for 30 days (beyond the expiry WARN).
+ *
+ * <p>The JDK can sign but has no public API to build a certificate, so {@link #generate} writes the few DER
+ * structures of an X.509 v3 certificate itself (RFC 5280 section 4.1): version 3, a random serial, subject =
+ * issuer = {@code CN=<name>}, the key's SubjectPublicKeyInfo, and a subjectAltName extension; then signs it with
+ * SHA256withRSA or SHA256withECDSA. The JDK's CertificateFactory parsing the result is the check that it is
+ * well-formed.
  */
 public final class TestCertificates {
 
-    private static final char[] PASSWORD = "changeit".toCharArray();
-
-    /** keytool is a JVM start each time (seconds on a busy 2-core box): share certificates within a test JVM. */
     private static final Map<String, Generated> CACHE = new ConcurrentHashMap<>();
+
+    private static final byte[] SHA256_WITH_RSA = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x0b, 0x05, 0x00
+    };
+    private static final byte[] SHA256_WITH_ECDSA = {
+        0x30, 0x0a, 0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02
+    };
+    private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
+    private static final byte[] SUBJECT_ALT_NAME = {0x06, 0x03, 0x55, 0x1d, 0x11};
+    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
 
     private TestCertificates() {}
 
@@ -60,7 +81,7 @@ public final class TestCertificates {
         }
     }
 
-    /** An RSA certificate for {@code a.test}. */
+    /** An RSA certificate for {@code a.test}, shared within the test JVM. */
     public static Generated rsa() {
         return shared("a.test", "RSA");
     }
@@ -78,49 +99,56 @@ public final class TestCertificates {
     private static Generated shared(String commonName, String keyAlgorithm) {
         return CACHE.computeIfAbsent(commonName, cn -> {
             try {
-                Path dir = Files.createTempDirectory("tether-certs");
-                dir.toFile().deleteOnExit();
-                return generate(dir, cn, keyAlgorithm);
-            } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalStateException("cannot generate a test certificate with keytool", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                return generate(cn, keyAlgorithm);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot generate a test certificate", e);
             }
         });
     }
 
     /**
-     * Generates a key pair and self-signed certificate.
+     * Generates a key pair and a self-signed certificate.
      *
      * @param commonName CN of the subject, to tell certificates apart
-     * @param keyAlgorithm {@code RSA} or {@code EC}
+     * @param keyAlgorithm {@code RSA} (2048 bits) or {@code EC} (P-256)
      */
-    public static Generated generate(Path workDir, String commonName, String keyAlgorithm)
-            throws IOException, InterruptedException, GeneralSecurityException {
-        Path store = Files.createTempFile(workDir, "keystore", ".p12");
-        Files.delete(store); // keytool wants to create it
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        List<String> command = new ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "tether",
-                "-keyalg", keyAlgorithm, "-keysize", keyAlgorithm.equals("EC") ? "256" : "2048",
-                "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD), "-noprompt"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (InputStream in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    public static Generated generate(String commonName, String keyAlgorithm) throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+        if (keyAlgorithm.equals("EC")) {
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+        } else {
+            generator.initialize(2048);
         }
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException("keytool failed: " + output);
-        }
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keyStore.load(in, PASSWORD);
-        }
-        Files.delete(store);
-        return new Generated((X509Certificate) keyStore.getCertificate("tether"),
-                (PrivateKey) keyStore.getKey("tether", PASSWORD));
+        KeyPair pair = generator.generateKeyPair();
+        boolean rsa = keyAlgorithm.equals("RSA");
+        byte[] algorithm = rsa ? SHA256_WITH_RSA : SHA256_WITH_ECDSA;
+
+        byte[] name = der(0x30, der(0x31, der(0x30, COMMON_NAME,
+                der(0x0c, commonName.getBytes(StandardCharsets.UTF_8)))));
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        byte[] validity = der(0x30, utcTime(now.minusHours(1)), utcTime(now.plusDays(30)));
+        byte[] altNames = der(0x30,
+                der(0x82, "localhost".getBytes(StandardCharsets.US_ASCII)),
+                der(0x87, new byte[] {127, 0, 0, 1}),
+                der(0x87, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+        byte[] extensions = der(0xa3, der(0x30, der(0x30, SUBJECT_ALT_NAME, der(0x04, altNames))));
+        byte[] serial = der(0x02, new BigInteger(63, new SecureRandom()).add(BigInteger.ONE).toByteArray());
+        byte[] tbs = der(0x30,
+                der(0xa0, der(0x02, new byte[] {2})), // v3
+                serial, algorithm, name, validity, name, pair.getPublic().getEncoded(), extensions);
+
+        Signature signer = Signature.getInstance(rsa ? "SHA256withRSA" : "SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(tbs);
+        byte[] signature = signer.sign();
+        byte[] bitString = new byte[signature.length + 1]; // leading byte: no unused bits
+        System.arraycopy(signature, 0, bitString, 1, signature.length);
+        byte[] certificate = der(0x30, tbs, algorithm, der(0x03, bitString));
+
+        X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(certificate));
+        parsed.verify(pair.getPublic());
+        return new Generated(parsed, pair.getPrivate());
     }
 
     /** A client SSLContext trusting exactly these certificates. */
@@ -141,5 +169,32 @@ public final class TestCertificates {
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] utcTime(ZonedDateTime time) {
+        return der(0x17, time.format(UTC_TIME).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** One DER element: tag, definite length, then the parts concatenated. */
+    private static byte[] der(int tag, byte[]... parts) {
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            content.writeBytes(part);
+        }
+        int length = content.size();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(tag);
+        if (length < 0x80) {
+            out.write(length);
+        } else if (length < 0x100) {
+            out.write(0x81);
+            out.write(length);
+        } else {
+            out.write(0x82);
+            out.write(length >> 8);
+            out.write(length);
+        }
+        out.writeBytes(content.toByteArray());
+        return out.toByteArray();
     }
 }

@@ -204,7 +204,10 @@ public final class HttpHeadProber implements Prober {
             if (msg.decoderResult().isFailure()) {
                 attempt.fail(ProbeFailure.OTHER, "malformed response: " + msg.decoderResult().cause());
             } else if (msg instanceof HttpResponse) {
-                attempt.respond(((HttpResponse) msg).status().code());
+                int status = ((HttpResponse) msg).status().code();
+                if (status >= 200 || status == 101) {
+                    attempt.respond(status);
+                } // else an interim 1xx (100 Continue, 103 Early Hints): the final head is still to come
             }
         }
 

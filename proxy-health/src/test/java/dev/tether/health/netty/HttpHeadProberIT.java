@@ -142,6 +142,14 @@ class HttpHeadProberIT {
     }
 
     @Test
+    void waitsForTheFinalStatusAfterAnInterimOne() throws Exception {
+        ProbeResult r = probe(config("GET", "/interim", null, 200, 299), backend.port());
+
+        assertThat(r.passed()).isTrue();
+        assertThat(r.status()).isEqualTo(204);
+    }
+
+    @Test
     void failsWithResponseTimeoutWhenTheServerHangs() throws Exception {
         ProbeResult r = probe(config("/hang"), backend.port());
 

@@ -25,7 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-process HTTP backend on 127.0.0.1, port 0. What it does depends on the path:
- * {@code /status} 200, {@code /error} 500, {@code /body} 200 with a body, {@code /hang} never answers,
+ * {@code /status} 200, {@code /error} 500, {@code /body} 200 with a body, {@code /interim} 100 then 204,
+ * {@code /hang} never answers,
  * {@code /close} closes the connection without answering. Records every request head it reads.
  */
 final class TestBackend {
@@ -92,6 +93,10 @@ final class TestBackend {
                 case "/body":
                     respond(ctx, HttpResponseStatus.OK,
                             Unpooled.copiedBuffer("x".repeat(64 * 1024), StandardCharsets.US_ASCII));
+                    break;
+                case "/interim":
+                    ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+                    respond(ctx, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
                     break;
                 case "/close":
                     ctx.close();

@@ -4,6 +4,7 @@ import dev.tether.routing.LoadSignal;
 import dev.tether.routing.model.Server;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * HAProxy's {@code balance first}: the first server in configuration order that has a free connection slot
@@ -13,21 +14,31 @@ import java.util.Set;
 public final class FirstAvailable implements LoadBalancer {
 
     private final Server[] servers;
+    private final LoadReaders loads;
 
     /** @param servers usable servers in configuration order */
     public FirstAvailable(List<Server> servers) {
         this.servers = servers.toArray(new Server[0]);
+        this.loads = new LoadReaders(this.servers);
     }
 
     @Override
     public Server pick(LoadSignal load, Set<String> avoid) {
         Server fallback = null;
-        for (Server s : servers) {
+        IntSupplier[] inFlight = null;
+        for (int i = 0; i < servers.length; i++) {
+            Server s = servers[i];
             if (!avoid.isEmpty() && avoid.contains(s.id())) {
                 continue;
             }
             int max = s.config().maxConn();
-            if (max == 0 || load.inFlight(s) < max) {
+            if (max == 0) {
+                return s;
+            }
+            if (inFlight == null) {
+                inFlight = loads.of(load);
+            }
+            if (inFlight[i].getAsInt() < max) {
                 return s;
             }
             if (fallback == null) {

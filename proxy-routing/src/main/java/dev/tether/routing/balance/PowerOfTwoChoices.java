@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 
 /**
  * Power of two random choices (Mitzenmacher): draw two servers at random in proportion to weight, send the request
@@ -21,6 +22,7 @@ public final class PowerOfTwoChoices implements LoadBalancer {
     private final Server[] servers;
     private final int[] cumulative;
     private final LeastConnections scan;
+    private final LoadReaders loads;
 
     /** @param servers usable servers, each with weight above 0 */
     public PowerOfTwoChoices(List<Server> servers) {
@@ -32,6 +34,7 @@ public final class PowerOfTwoChoices implements LoadBalancer {
             cumulative[i] = sum;
         }
         this.scan = new LeastConnections(servers);
+        this.loads = new LoadReaders(this.servers);
     }
 
     @Override
@@ -51,8 +54,9 @@ public final class PowerOfTwoChoices implements LoadBalancer {
         }
         Server x = servers[a];
         Server y = servers[b];
-        long loadX = load.inFlight(x);
-        long loadY = load.inFlight(y);
+        IntSupplier[] inFlight = loads.of(load);
+        long loadX = inFlight[a].getAsInt();
+        long loadY = inFlight[b].getAsInt();
         return loadY * x.config().weight() < loadX * y.config().weight() ? y : x;
     }
 

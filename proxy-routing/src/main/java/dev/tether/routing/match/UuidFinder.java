@@ -1,5 +1,6 @@
 package dev.tether.routing.match;
 
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,44 +72,47 @@ public final class UuidFinder {
         return (int) region;
     }
 
+    /** Jumps from dash to dash (String.indexOf is vectorised): a UUID's first dash is 8 characters in. */
     private static long scan(String s) {
-        int last = s.length() - UUID_LENGTH;
-        for (int i = 0; i <= last; i++) {
-            if (s.charAt(i + 8) == '-' && s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-'
-                    && s.charAt(i + 23) == '-' && isUuidAt(s, i)) {
-                boolean before = i > 0 && hex(s.charAt(i - 1)) >= 0;
-                boolean after = i + UUID_LENGTH < s.length() && hex(s.charAt(i + UUID_LENGTH)) >= 0;
-                if (!before && !after) {
-                    return ((long) i << 32) | (i + UUID_LENGTH);
-                }
+        int len = s.length();
+        int dash = s.indexOf('-', 8);
+        while (dash >= 0 && dash + 28 <= len) {
+            int i = dash - 8;
+            if (s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-' && isUuidAt(s, i)
+                    && (i == 0 || hex(s.charAt(i - 1)) < 0)
+                    && (i + UUID_LENGTH == len || hex(s.charAt(i + UUID_LENGTH)) < 0)) {
+                return ((long) i << 32) | (i + UUID_LENGTH);
             }
+            dash = s.indexOf('-', dash + 1);
         }
         return -1;
     }
 
     private static boolean isUuidAt(String s, int at) {
-        for (int k = 0; k < UUID_LENGTH; k++) {
-            if (k == 8 || k == 13 || k == 18 || k == 23) {
-                continue;
-            }
-            if (hex(s.charAt(at + k)) < 0) {
-                return false;
-            }
+        return hexRun(s, at, 8) && hexRun(s, at + 9, 4) && hexRun(s, at + 14, 4) && hexRun(s, at + 19, 4)
+                && hexRun(s, at + 24, 12);
+    }
+
+    private static boolean hexRun(String s, int from, int count) {
+        int bad = 0;
+        for (int i = from; i < from + count; i++) {
+            bad |= hex(s.charAt(i));
         }
-        return true;
+        return bad >= 0;
+    }
+
+    private static final byte[] HEX_VALUES = new byte[128];
+
+    static {
+        Arrays.fill(HEX_VALUES, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            HEX_VALUES["0123456789abcdef".charAt(d)] = (byte) d;
+            HEX_VALUES["0123456789ABCDEF".charAt(d)] = (byte) d;
+        }
     }
 
     /** The value of a hex digit of either case, or -1. */
     static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return c < 128 ? HEX_VALUES[c] : -1;
     }
 }

@@ -10,23 +10,33 @@ import java.util.function.ToIntFunction;
  * A compiled {@link UuidMapConfig}: UUID to server index in a number of steps that does not grow with the number
  * of rules.
  *
- * <p>Ranges become a 16-entry table on the first hex digit. Overrides are grouped by length into one hash table
- * per length (at most 32 tables); a lookup walks the UUID's digits once and probes the table of each length that
- * has overrides, so the longest matching prefix wins after at most 32 digit reads and one probe per distinct
- * override length, whether there are 10 overrides or 100 000. Dashes are ignored and case does not matter.
+ * <p>Layout, built once per table:
+ * <ul>
+ *   <li>ranges: a 16-entry table on the first hex digit;
+ *   <li>overrides of 1 to 3 digits: direct tables of 16, 256 and 4096 entries;
+ *   <li>overrides of 4 to 32 digits: one hash table per length, plus a 65536-entry table of bit masks on the first
+ *       four digits saying which override lengths exist under that prefix.
+ * </ul>
+ * A lookup reads the UUID's digits once, left to right. After four digits the mask tells which lengths can still
+ * match, so it probes only those and stops reading as soon as no longer override can exist: with a thousand
+ * overrides most UUIDs cost no probe at all, with 100 000 about one or two. The longest matching override wins,
+ * then the range of the first digit, then the default server. Dashes are ignored and case does not matter.
  *
  * <pre>
  *   ff84e1a1-66e2-4c4e-...   digits f f 8 4 e 1 a 1 6 6 e 2 ...
- *                            len 1: ranges['f']          -> candidate (lowest priority)
- *                            len 8: overrides8[ff84e1a1] -> better candidate, if present
- *                            len 12: overrides12[...]    -> best candidate, if present
+ *     1 digit                ranges[f]                        -> candidate (lowest priority)
+ *     1-3 digits             direct1[f], direct2[ff], direct3[ff8]
+ *     4 digits               masks[ff84] = lengths {8, 12}
+ *     8, 12 digits           overrides8[ff84e1a1], overrides12[ff84e1a166e2] -> the longest hit wins
  * </pre>
  */
 public final class UuidShardMap {
 
     private final UuidFinder finder;
     private final int[] ranges = new int[16];
+    private final int[][] direct = new int[4][];
     private final HexPrefixTable[] overrides = new HexPrefixTable[33];
+    private final long[] masks;
     private final int longest;
     private final int defaultServer;
 
@@ -49,19 +59,34 @@ public final class UuidShardMap {
             String digits = UuidMapConfig.normalizePrefix(e.getKey());
             byLength.computeIfAbsent(digits.length(), k -> new HashMap<>()).put(digits, e.getValue());
         }
+        long[] m = null;
         int max = 0;
         for (Map.Entry<Integer, Map<String, String>> group : byLength.entrySet()) {
             int len = group.getKey();
+            max = Math.max(max, len);
+            if (len < 4) {
+                int[] table = new int[1 << (4 * len)];
+                Arrays.fill(table, -1);
+                for (Map.Entry<String, String> e : group.getValue().entrySet()) {
+                    table[Integer.parseInt(e.getKey(), 16)] = serverIndex.applyAsInt(e.getValue());
+                }
+                direct[len] = table;
+                continue;
+            }
+            if (m == null) {
+                m = new long[1 << 16];
+            }
             HexPrefixTable table = new HexPrefixTable(group.getValue().size());
             for (Map.Entry<String, String> e : group.getValue().entrySet()) {
                 String d = e.getKey();
                 long hi = Long.parseUnsignedLong(d.substring(0, Math.min(16, len)), 16);
                 long lo = len > 16 ? Long.parseUnsignedLong(d.substring(16), 16) : 0;
                 table.put(hi, lo, serverIndex.applyAsInt(e.getValue()));
+                m[Integer.parseInt(d.substring(0, 4), 16)] |= 1L << len;
             }
             overrides[len] = table;
-            max = Math.max(max, len);
         }
+        this.masks = m;
         this.longest = max;
         this.defaultServer = config.defaultServer() == null ? -1 : serverIndex.applyAsInt(config.defaultServer());
     }
@@ -82,6 +107,8 @@ public final class UuidShardMap {
         int digits = 0;
         int first = -1;
         int best = -1;
+        // Lengths that can still match: all configured ones until the first four digits narrow them down.
+        long pending = -1L;
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c == '-') {
@@ -97,17 +124,27 @@ public final class UuidShardMap {
                 lo = (lo << 4) | d;
             }
             digits++;
-            if (digits == 1) {
-                first = d;
-            }
-            HexPrefixTable t = overrides[digits];
-            if (t != null) {
-                int v = t.get(hi, lo);
-                if (v >= 0) {
-                    best = v;
+            if (digits < 4) {
+                if (digits == 1) {
+                    first = d;
                 }
+                int[] table = direct[digits];
+                if (table != null && table[(int) hi] >= 0) {
+                    best = table[(int) hi];
+                }
+            } else {
+                if (digits == 4) {
+                    pending = masks == null ? 0 : masks[(int) hi];
+                }
+                if ((pending & (1L << digits)) != 0) {
+                    int v = overrides[digits].get(hi, lo);
+                    if (v >= 0) {
+                        best = v;
+                    }
+                }
+                pending &= -(1L << (digits + 1));
             }
-            if (digits >= longest && digits >= 1) {
+            if (digits >= longest || digits >= 4 && pending == 0) {
                 break;
             }
         }

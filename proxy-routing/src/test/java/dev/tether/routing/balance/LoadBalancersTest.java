@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,5 +183,33 @@ class LoadBalancersTest {
         }
         assertThat(lb.pick(LoadSignal.NONE, Set.of("app/a", "app/b", "app/c"))).isNull();
         assertThat(servers.stream().map(Server::id).collect(Collectors.toSet())).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BalanceAlgorithm.class, names = {"LEAST_CONNECTIONS", "POWER_OF_TWO", "FIRST"})
+    void readersAreResolvedOnceAndReadLive(BalanceAlgorithm algorithm) {
+        List<Server> servers = List.of(server("a", 1, false, 1, ServerState.UP), server("b", 1, false, 1,
+                ServerState.UP));
+        Map<String, AtomicInteger> counters = new HashMap<>();
+        List<String> resolved = new ArrayList<>();
+        LoadSignal load = new LoadSignal() {
+            @Override
+            public int inFlight(Server server) {
+                throw new AssertionError("balancers use the readers");
+            }
+
+            @Override
+            public IntSupplier reader(Server server) {
+                resolved.add(server.name());
+                return counters.computeIfAbsent(server.name(), k -> new AtomicInteger())::get;
+            }
+        };
+        LoadBalancer lb = LoadBalancers.create(algorithm, servers);
+        lb.pick(load, Set.of());
+        counters.get("a").set(5);
+        for (int i = 0; i < 20; i++) {
+            assertThat(lb.pick(load, Set.of()).name()).isEqualTo("b");
+        }
+        assertThat(resolved).containsExactlyInAnyOrder("a", "b");
     }
 }

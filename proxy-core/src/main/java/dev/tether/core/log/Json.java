@@ -1,14 +1,14 @@
-package dev.tether.core.admin;
+package dev.tether.core.log;
 
-/** Just enough JSON writing for the admin endpoints: strings escaped per RFC 8259. */
-final class Json {
+/** Just enough JSON writing for the access log and the admin endpoints: strings escaped per RFC 8259. */
+public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Json() {}
 
     /** Appends {@code value} as a JSON string, or {@code null}. */
-    static void string(StringBuilder out, String value) {
+    public static void string(StringBuilder out, String value) {
         if (value == null) {
             out.append("null");
             return;
