@@ -52,12 +52,17 @@ public final class ProxyServer {
     private volatile TrafficObserver traffic = TrafficObserver.NONE;
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
+        this(config, new TableHolder(RoutingTable.compile(config.routing())), events);
+    }
+
+    /** A server that routes with {@code tables}, which others (metrics, health, admin) may share. */
+    public ProxyServer(ProxyConfig config, TableHolder tables, ExchangeListener events) {
         this.config = config;
         this.events = events;
         this.transport = Transport.best();
         this.acceptGroup = transport.newGroup(1, "tether-accept");
         this.ioGroup = transport.newGroup(config.eventLoopThreads(), "tether-io");
-        this.tables = new TableHolder(RoutingTable.compile(config.routing()));
+        this.tables = tables;
         this.connector = new BackendConnector(transport, events);
         this.router = new Router(inFlight);
     }
