@@ -1,11 +1,11 @@
 package dev.tether.core;
 
 import dev.tether.core.config.ConfigLoader;
-import dev.tether.core.config.ConfigSummary;
+import dev.tether.core.config.ConfigCheck;
 import dev.tether.core.config.InvalidConfigException;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.demo.DemoServer;
-import dev.tether.core.log.ExchangeListener;
+import dev.tether.core.log.Logging;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
 import io.netty.channel.EventLoopGroup;
@@ -70,15 +70,7 @@ public final class ProxyMain {
     }
 
     static int check(Path file) {
-        try {
-            ProxyConfig config = ConfigLoader.load(file);
-            System.out.println("OK: " + file);
-            System.out.println(ConfigSummary.describe(config));
-            return 0;
-        } catch (InvalidConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
+        return ConfigCheck.run(file, System.out, System.err);
     }
 
     private static int serve(Path file) throws InterruptedException {
@@ -130,12 +122,9 @@ public final class ProxyMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping: draining for up to {}", tether.server().config().drainTimeout());
             tether.stop();
+            Logging.stop();
             stopped.countDown();
         }, "tether-shutdown"));
         stopped.await();
-    }
-
-    static ExchangeListener events() {
-        return ExchangeListener.NONE;
     }
 }

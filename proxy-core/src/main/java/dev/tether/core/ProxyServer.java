@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.backend.TrafficObserver;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.frontend.FrontendHandler;
@@ -48,14 +49,20 @@ public final class ProxyServer {
     private final Router router;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private volatile TrafficObserver traffic = TrafficObserver.NONE;
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
+        this(config, new TableHolder(RoutingTable.compile(config.routing())), events);
+    }
+
+    /** A server that routes with {@code tables}, which others (metrics, health, admin) may share. */
+    public ProxyServer(ProxyConfig config, TableHolder tables, ExchangeListener events) {
         this.config = config;
         this.events = events;
         this.transport = Transport.best();
         this.acceptGroup = transport.newGroup(1, "tether-accept");
         this.ioGroup = transport.newGroup(config.eventLoopThreads(), "tether-io");
-        this.tables = new TableHolder(RoutingTable.compile(config.routing()));
+        this.tables = tables;
         this.connector = new BackendConnector(transport, events);
         this.router = new Router(inFlight);
     }
@@ -81,7 +88,8 @@ public final class ProxyServer {
     }
 
     private Channel bind(ListenerConfig l) throws InterruptedException {
-        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, "http");
+        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, "http",
+                (serverId, outcome) -> traffic.observe(serverId, outcome));
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -117,6 +125,11 @@ public final class ProxyServer {
 
     public BackendConnector connector() {
         return connector;
+    }
+
+    /** Where live traffic outcomes go (the health checkers' passive checks); set once they exist. */
+    public void trafficObserver(TrafficObserver observer) {
+        this.traffic = observer;
     }
 
     public Transport transport() {

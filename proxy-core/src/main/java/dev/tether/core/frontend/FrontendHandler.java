@@ -33,6 +33,14 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.tunnel.Tunnel;
+import dev.tether.core.backend.NettyFailures;
+import dev.tether.health.TrafficOutcome;
+import dev.tether.routing.redispatch.Attempt;
+import dev.tether.routing.redispatch.AttemptHistory;
+import dev.tether.routing.redispatch.ExchangeFacts;
+import dev.tether.routing.redispatch.FailureKind;
+import dev.tether.routing.redispatch.RedispatchDecision;
+import dev.tether.routing.redispatch.RedispatchPolicy;
 import dev.tether.core.tunnel.WebSocketUpgrade;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -40,8 +48,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -120,7 +126,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private BackendConnection backend;
     private boolean connecting;
     private int attempts;
-    private Set<String> avoid;
+    private AttemptHistory history;
+    private boolean backendReset;
     private AtomicInteger inFlight;
     private boolean responseStarted;
     private boolean responseDone;
@@ -328,7 +335,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         prepareForwardHead(head, chunked, contentLength);
         decision = (RouteDecision.Forward) d;
         timeouts = context.config().timeouts(decision.server().backend());
-        avoid = new HashSet<>();
+        history = AttemptHistory.EMPTY;
         attempts = 0;
         connect(false);
     }
@@ -439,6 +446,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void onConnected(BackendConnection connection) {
         connecting = false;
+        backendReset = false;
         connectNanos = System.nanoTime() - connectStartNanos;
         backend = connection;
         connection.attach(this);
@@ -457,32 +465,73 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         readClientIfWanted();
     }
 
-    /**
-     * A connection attempt failed; nothing of the request has reached a server, so retrying is always safe.
-     * As HAProxy does, retries go to the same server, except the last one, which goes to another server when the
-     * backend allows redispatch.
-     */
     private void onConnectFailed(Throwable cause) {
         connecting = false;
-        BackendConfig backendConfig = table.config().backend(decision.server().backend());
+        log.debug("[{}] connect to {} failed: {}", ctx.channel().id(), decision.server().id(), cause.toString());
+        onAttemptFailed(NettyFailures.ofConnect(cause));
+    }
+
+    /**
+     * An attempt failed before any response byte reached the client. {@link RedispatchPolicy} decides: retry the
+     * same server (after a short delay for connect failures), try another server (the router picks one and the
+     * cookie is re-set), or give up with 502/503/504. A request whose bytes reached a server is only retried when
+     * its method is idempotent and the policy allows it, so a POST is never delivered twice.
+     */
+    private void onAttemptFailed(FailureKind kind) {
         String failedId = decision.server().id();
-        log.debug("[{}] connect to {} failed: {}", ctx.channel().id(), failedId, cause.toString());
-        if (attempts <= backendConfig.retries()) {
-            boolean last = attempts == backendConfig.retries();
-            context.events().retried(failedId, "CONNECT", last && backendConfig.redispatch());
-            if (last && backendConfig.redispatch()) {
-                avoid.add(failedId);
-                RouteDecision next = context.router().reroute(view, table, decision, avoid);
-                if (next instanceof RouteDecision.Forward f) {
-                    switchServer(f);
-                }
+        log.debug("[{}] attempt on {} failed: {}", ctx.channel().id(), failedId, kind);
+        context.traffic().observe(failedId, TrafficOutcome.of(kind));
+        BackendConfig backendConfig = table.config().backend(decision.server().backend());
+        RedispatchPolicy policy = RedispatchPolicy.forBackend(backendConfig);
+        boolean replayable = !requestHasBody || !requestBytesWritten;
+        ExchangeFacts facts = new ExchangeFacts(ExchangeFacts.isIdempotent(method), requestBytesWritten, replayable,
+                responseStarted);
+        Attempt failed = Attempt.failed(failedId, kind);
+        RedispatchDecision next = policy.decide(facts, history, failed);
+        history = history.append(failed);
+        if (next instanceof RedispatchDecision.TryAnother another) {
+            RouteDecision rerouted = context.router().reroute(view, table, decision, another.avoid());
+            if (rerouted instanceof RouteDecision.Forward f) {
+                context.events().retried(failedId, kind.name(), true);
+                switchServer(f);
+                retry(0);
+                return;
             }
-            connect(false);
+            var self = table.server(decision.server().backend(), decision.server().name());
+            next = policy.noOtherServer(failed, self != null && self.state().acceptsSticky());
+        }
+        if (next instanceof RedispatchDecision.RetrySame same) {
+            context.events().retried(failedId, kind.name(), false);
+            retry(same.delayMillis());
             return;
         }
+        int code = ((RedispatchDecision.GiveUp) next).status();
         releaseBody();
-        respondLocally(502, "could not connect to server " + failedId, decision.reason().name(),
-                TerminationState.SERVER_CONNECT, !requestComplete);
+        TerminationState t = switch (kind) {
+            case CONNECT_REFUSED, CONNECT_TIMEOUT -> TerminationState.SERVER_CONNECT;
+            case RESPONSE_TIMEOUT -> TerminationState.SERVER_TIMEOUT_HEADERS;
+            default -> TerminationState.SERVER_ABORT_HEADERS;
+        };
+        String message = switch (kind) {
+            case CONNECT_REFUSED, CONNECT_TIMEOUT -> "could not connect to server " + failedId;
+            case RESPONSE_TIMEOUT -> "the server did not answer in time";
+            default -> "the server closed the connection before answering";
+        };
+        respondLocally(code, message, decision.reason().name(), t, !requestComplete);
+    }
+
+    /** Starts the next attempt, on a new connection, after {@code delayMillis}. */
+    private void retry(long delayMillis) {
+        if (delayMillis <= 0) {
+            connect(true);
+            return;
+        }
+        connecting = true;
+        ctx.executor().schedule(() -> {
+            if (request != null && ctx.channel().isActive()) {
+                connect(true);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void switchServer(RouteDecision.Forward next) {
@@ -561,6 +610,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         responseStarted = true;
         status = code;
         responseNanos = System.nanoTime() - startNanos;
+        context.traffic().observe(decision.server().id(), TrafficOutcome.ofStatus(code));
         HttpHeaders headers = response.headers();
         boolean serverKeepAlive = HttpUtil.isKeepAlive(response);
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
@@ -614,6 +664,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onBackendClosed(BackendConnection connection) {
+        log.debug("[{}] server connection {} closed", ctx.channel().id(), connection.serverId());
         if (connection != backend || request == null) {
             return;
         }
@@ -622,7 +673,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         if (!responseStarted) {
-            if (connection.reused() && !requestHasBody && isIdempotent() && attempts <= 3) {
+            if (connection.reused() && !requestHasBody && ExchangeFacts.isIdempotent(method) && attempts <= 3) {
                 // A pooled connection the server closed just as we reused it: nothing was processed, and the
                 // request is idempotent, so a fresh connection may carry it again.
                 log.debug("[{}] pooled connection to {} closed before answering; retrying on a new connection",
@@ -630,8 +681,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 connect(true);
                 return;
             }
-            respondLocally(502, "the server closed the connection before answering", "SERVER_CLOSED",
-                    TerminationState.SERVER_ABORT_HEADERS, !requestComplete);
+            onAttemptFailed(FailureKind.closedBeforeResponse(requestBytesWritten, backendReset));
         } else {
             abortExchange(TerminationState.SERVER_ABORT_DATA);
             ctx.close();
@@ -640,6 +690,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onBackendError(BackendConnection connection, Throwable cause) {
+        if (connection == backend) {
+            backendReset = true;
+        }
         log.debug("[{}] server connection {} error: {}", ctx.channel().id(), connection.serverId(), cause.toString());
         connection.channel().close();
     }
@@ -852,7 +905,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         bytesIn = 0;
         connecting = false;
         attempts = 0;
-        avoid = null;
+        history = null;
+        backendReset = false;
         responseStarted = false;
         responseDone = false;
         skipInformational = false;
@@ -882,13 +936,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         while ((m = pending.poll()) != null) {
             ReferenceCountUtil.release(m);
         }
-    }
-
-    private boolean isIdempotent() {
-        return switch (method) {
-            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-            default -> false;
-        };
     }
 
     private InetSocketAddress remote() {
@@ -968,8 +1015,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             case SERVER -> {
                 if (!responseStarted) {
                     closeBackend();
-                    respondLocally(504, "the server did not answer in time", "SERVER_TIMEOUT",
-                            TerminationState.SERVER_TIMEOUT_HEADERS, !requestComplete);
+                    onAttemptFailed(FailureKind.RESPONSE_TIMEOUT);
                 } else {
                     abortExchange(TerminationState.SERVER_ABORT_DATA);
                     ctx.close();

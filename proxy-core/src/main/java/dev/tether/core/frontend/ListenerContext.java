@@ -3,6 +3,7 @@ package dev.tether.core.frontend;
 import dev.tether.core.TableHolder;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.backend.TrafficObserver;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.log.ExchangeListener;
@@ -19,6 +20,7 @@ import dev.tether.routing.Router;
  * @param inFlight requests in progress per server
  * @param events access log and metrics
  * @param proto {@code http} or {@code https}, sent as X-Forwarded-Proto
+ * @param traffic passive health: what live traffic saw of each server
  */
 public record ListenerContext(
         ListenerConfig listener,
@@ -28,4 +30,5 @@ public record ListenerContext(
         BackendConnector connector,
         InFlightCounters inFlight,
         ExchangeListener events,
-        String proto) {}
+        String proto,
+        TrafficObserver traffic) {}
