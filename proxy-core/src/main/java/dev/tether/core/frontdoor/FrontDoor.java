@@ -1,9 +1,11 @@
 package dev.tether.core.frontdoor;
 
+import dev.tether.core.log.ExchangeListener;
 import dev.tether.core.tls.ReloadingSslContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,8 +15,8 @@ import java.net.InetSocketAddress;
  * and hands out the per-connection and per-request pieces.
  *
  * <pre>
- *   at start:            frontDoor = FrontDoor.start(listener.name(), frontDoorConfig)
- *   initChannel(ch):     frontDoor.initConnection(ch)       [proxy-protocol decoder + handler] [ssl]
+ *   at start:            frontDoor = FrontDoor.start(listener.name(), listener.frontDoor())
+ *   initChannel(ch):     frontDoor.initConnection(ch, events)  [proxy-protocol decoder + handler] [ssl]
  *                        ch.pipeline().addLast(HttpServerCodec, timeouts, ...)
  *                        frontDoor.redirects() ? addLast(frontDoor.newRedirectHandler()) : addLast(FrontendHandler)
  *   per request head:    ClientAddress client = frontDoor.clientAddress(ch, request.headers())
@@ -29,10 +31,12 @@ public final class FrontDoor implements AutoCloseable {
 
     public static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
 
+    private final String listenerName;
     private final FrontDoorConfig config;
     private final ReloadingSslContext tls;
 
-    private FrontDoor(FrontDoorConfig config, ReloadingSslContext tls) {
+    private FrontDoor(String listenerName, FrontDoorConfig config, ReloadingSslContext tls) {
+        this.listenerName = listenerName;
         this.config = config;
         this.tls = tls;
     }
@@ -44,12 +48,13 @@ public final class FrontDoor implements AutoCloseable {
      * @throws IllegalArgumentException when the certificate files are not usable; the message names the file
      */
     public static FrontDoor start(String listenerName, FrontDoorConfig config) {
-        return new FrontDoor(config, config.isTls() ? ReloadingSslContext.start(listenerName, config.tls()) : null);
+        return new FrontDoor(listenerName, config,
+                config.isTls() ? ReloadingSslContext.start(listenerName, config.tls()) : null);
     }
 
     /** For tests and embedders that built the TLS context themselves (for example with a chosen provider). */
-    public static FrontDoor of(FrontDoorConfig config, ReloadingSslContext tls) {
-        return new FrontDoor(config, tls);
+    public static FrontDoor of(String listenerName, FrontDoorConfig config, ReloadingSslContext tls) {
+        return new FrontDoor(listenerName, config, tls);
     }
 
     public FrontDoorConfig config() {
@@ -67,9 +72,21 @@ public final class FrontDoor implements AutoCloseable {
      * codec and the rest with {@code addLast} afterwards.
      */
     public void initConnection(Channel channel) {
+        initConnection(channel, ExchangeListener.NONE);
+    }
+
+    /**
+     * As {@link #initConnection(Channel)}, reporting each TLS handshake's outcome to
+     * {@link ExchangeListener#tlsHandshake}; a connection closed before its handshake finished counts as failed.
+     */
+    public void initConnection(Channel channel, ExchangeListener events) {
         ChannelPipeline pipeline = channel.pipeline();
         if (tls != null) {
-            pipeline.addFirst(SSL_HANDLER_NAME, tls.newHandler(channel.alloc()));
+            SslHandler ssl = tls.newHandler(channel.alloc());
+            if (events != ExchangeListener.NONE) {
+                ssl.handshakeFuture().addListener(done -> events.tlsHandshake(listenerName, done.isSuccess()));
+            }
+            pipeline.addFirst(SSL_HANDLER_NAME, ssl);
         }
         if (config.proxyProtocol()) {
             ProxyProtocolHandler.addTo(pipeline);

@@ -1,8 +1,10 @@
 package dev.tether.core.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.tether.core.log.ExchangeListener;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.tls.ReloadingSslContext;
 import dev.tether.core.tls.TestCertificates;
@@ -48,6 +50,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -74,6 +77,13 @@ class FrontDoorIT {
     static Generated certificate;
 
     private final AtomicInteger requests = new AtomicInteger();
+    private final List<String> handshakes = new CopyOnWriteArrayList<>();
+    private final ExchangeListener events = new ExchangeListener() {
+        @Override
+        public void tlsHandshake(String listener, boolean success) {
+            handshakes.add(listener + (success ? " ok" : " failed"));
+        }
+    };
     private EventLoopGroup group;
     private FrontDoor door;
 
@@ -101,7 +111,7 @@ class FrontDoorIT {
                 new ResponseHeaderRules(List.of(), List.of(ResponseHeaderRules.Header.of("Strict-Transport-Security",
                         HSTS)), true),
                 CidrSet.of("127.0.0.0/8"), true);
-        int port = start(FrontDoor.of(config, ReloadingSslContext.start("https", tls, SslProvider.JDK)));
+        int port = start(FrontDoor.of("https", config, ReloadingSslContext.start("https", tls, SslProvider.JDK)));
 
         try (Socket raw = new Socket("127.0.0.1", port)) {
             raw.setSoTimeout(5_000);
@@ -119,13 +129,24 @@ class FrontDoorIT {
             }
         }
         assertThat(requests.get()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> handshakes.equals(List.of("https ok")));
+
+        // a plain-HTTP client on the TLS port: the handshake fails, nothing is forwarded
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            plain.setSoTimeout(5_000);
+            plain.getOutputStream().write(v2("198.51.100.8", 1));
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            readToEnd(plain.getInputStream());
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> handshakes.equals(List.of("https ok", "https failed")));
+        assertThat(requests.get()).isEqualTo(2);
     }
 
     @Test
     void proxyV1FromTrustedBalancerThenTrustedXffChain() throws Exception {
         FrontDoorConfig config = new FrontDoorConfig(null, 0, 443, ResponseHeaderRules.none(),
                 CidrSet.of("127.0.0.1", "10.0.0.0/8"), true);
-        int port = start(FrontDoor.of(config, null));
+        int port = start(FrontDoor.of("http", config, null));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             String response = exchange(socket, "PROXY TCP4 10.1.2.3 10.0.0.1 40000 80\r\n"
@@ -139,7 +160,7 @@ class FrontDoorIT {
     void malformedProxyHeaderClosesAndNothingIsForwarded() throws Exception {
         FrontDoorConfig config = new FrontDoorConfig(null, 0, 443, ResponseHeaderRules.none(),
                 CidrSet.of("127.0.0.1"), true);
-        int port = start(FrontDoor.of(config, null));
+        int port = start(FrontDoor.of("http", config, null));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
@@ -154,7 +175,7 @@ class FrontDoorIT {
     void untrustedPeerStartsANewForwardedFor() throws Exception {
         FrontDoorConfig config = new FrontDoorConfig(null, 0, 443, ResponseHeaderRules.none(),
                 CidrSet.of("10.0.0.0/8"), false);
-        int port = start(FrontDoor.of(config, null));
+        int port = start(FrontDoor.of("http", config, null));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             String response = exchange(socket, "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6\r\n"
@@ -167,7 +188,7 @@ class FrontDoorIT {
     void redirectListener() throws Exception {
         FrontDoorConfig config = new FrontDoorConfig(null, 301, 443, ResponseHeaderRules.none(), CidrSet.empty(),
                 false);
-        int port = start(FrontDoor.of(config, null));
+        int port = start(FrontDoor.of("http", config, null));
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             String first = exchange(socket, "GET /project/1?tab=2 HTTP/1.1\r\nHost: overleaf.example\r\n\r\n");
@@ -189,7 +210,7 @@ class FrontDoorIT {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        door.initConnection(ch);
+                        door.initConnection(ch, events);
                         ch.pipeline().addLast(new HttpServerCodec());
                         ch.pipeline().addLast(door.redirects() ? door.newRedirectHandler() : new Reporter());
                     }
@@ -200,6 +221,11 @@ class FrontDoorIT {
 
     /** Stands in for FrontendHandler: answers with what it would forward; reads one message at a time. */
     private final class Reporter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a failed TLS handshake arrives here (NotSslRecordException, SSLHandshakeException)
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.read();
