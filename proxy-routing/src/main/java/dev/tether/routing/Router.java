@@ -58,9 +58,9 @@ public final class Router {
     /** Decides where {@code request} goes; see the class comment for every outcome. */
     public RouteDecision route(RequestView request, RoutingTable table) {
         CompiledRoute route = firstMatch(request, table.routes());
-        BackendSnapshot backend = table.backend(route != null ? route.backend() : table.config().defaultBackend());
-        String rule = route != null ? route.name() : "default";
         int slot = route != null ? route.index() : table.routes().length;
+        BackendSnapshot backend = table.backendOfSlot(slot);
+        String rule = route != null ? route.name() : "default";
         if (backend == null) {
             return new RouteDecision.Reject(404, Reason.NO_ROUTE, rule, "no route for this request");
         }

@@ -29,6 +29,8 @@ public final class RoutingTable {
     private final CompiledRoute[] routes;
     private final Map<String, CompiledRoute> routesByName;
     private final Map<String, BackendSnapshot> backends;
+    // The backend of each route by route index, the default backend (or null) last: no map lookup per request.
+    private final BackendSnapshot[] bySlot;
 
     private RoutingTable(
             RoutingConfig config,
@@ -39,6 +41,12 @@ public final class RoutingTable {
         this.routes = routes;
         this.routesByName = routesByName;
         this.backends = backends;
+        this.bySlot = new BackendSnapshot[routes.length + 1];
+        for (int i = 0; i < routes.length; i++) {
+            bySlot[i] = backends.get(routes[i].backend());
+        }
+        String fallback = config.defaultBackend();
+        bySlot[routes.length] = fallback == null ? null : backends.get(fallback);
     }
 
     /**
@@ -146,6 +154,11 @@ public final class RoutingTable {
 
     CompiledRoute route(String name) {
         return routesByName.get(name);
+    }
+
+    /** The backend of route {@code slot}, or of the default route when {@code slot == routes().length}. */
+    BackendSnapshot backendOfSlot(int slot) {
+        return bySlot[slot];
     }
 
     BackendSnapshot backend(String name) {

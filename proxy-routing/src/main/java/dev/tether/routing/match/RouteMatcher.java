@@ -11,13 +11,22 @@ import java.util.regex.Pattern;
  */
 public final class RouteMatcher {
 
-    private final RouteMatch match;
+    // The conditions copied into fields: one load each instead of two through the record.
+    private final String prefix;
+    private final String exact;
+    private final String host;
+    private final String headerName;
+    private final String headerValue;
     private final ThreadLocal<Matcher> regex;
     private final String regexPrefix;
 
     /** @throws IllegalArgumentException when the regex does not compile */
     public RouteMatcher(RouteMatch match) {
-        this.match = match;
+        this.prefix = match.pathPrefix();
+        this.exact = match.pathExact();
+        this.host = match.host();
+        this.headerName = match.headerName();
+        this.headerValue = match.headerValue();
         if (match.pathRegex() != null) {
             Pattern pattern = compile(match.pathRegex(), "path-regex");
             this.regex = ThreadLocal.withInitial(() -> pattern.matcher(""));
@@ -31,18 +40,18 @@ public final class RouteMatcher {
     /** Whether every condition that is set holds for this request. */
     public boolean matches(RequestView request) {
         String path = request.path();
-        if (match.pathPrefix() != null && !path.startsWith(match.pathPrefix())) {
+        if (prefix != null && !path.startsWith(prefix)) {
             return false;
         }
-        if (match.pathExact() != null && !path.equals(match.pathExact())) {
+        if (exact != null && !path.equals(exact)) {
             return false;
         }
-        if (match.host() != null && !match.host().equalsIgnoreCase(request.host())) {
+        if (host != null && !host.equalsIgnoreCase(request.host())) {
             return false;
         }
-        if (match.headerName() != null) {
-            String value = request.header(match.headerName());
-            if (value == null || (match.headerValue() != null && !match.headerValue().equals(value))) {
+        if (headerName != null) {
+            String value = request.header(headerName);
+            if (value == null || (headerValue != null && !headerValue.equals(value))) {
                 return false;
             }
         }
