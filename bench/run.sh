@@ -215,9 +215,9 @@ start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
     wait_http "http://127.0.0.1:${PROXY_PORT[$c]}/small" "$c-$profile" "$STARTED_PID"
 }
 
-# measure SCENARIO CONTESTANT RUN DRIVER CONNECTIONS RATE PATH
+# measure SCENARIO CONTESTANT RUN DRIVER CONNECTIONS RATE PATH CHURN
 measure() {
-    local scenario=$1 c=$2 run=$3 driver=$4 conns=$5 rate=$6 path=$7 url pid="" dir t0 t1
+    local scenario=$1 c=$2 run=$3 driver=$4 conns=$5 rate=$6 path=$7 churn=$8 url pid="" dir t0 t1
     dir=$OUT/runs/$(printf '%s.%s.%02d' "$scenario" "$c" "$run")
     mkdir -p "$dir"
     if [[ $c == direct ]]; then url=$DIRECT_URL; else url=http://127.0.0.1:${PROXY_PORT[$c]}; pid=${PROXY_PID[$c]}; fi
@@ -231,7 +231,7 @@ measure() {
         # shellcheck disable=SC2086
         "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
             --url "$url$path" --rate "$rate" --sessions "$conns" --duration "$DURATION" --cookie SRV \
-            --warmup "$HARNESS_WARMUP" --drain "$HARNESS_DRAIN" \
+            --warmup "$HARNESS_WARMUP" --drain "$HARNESS_DRAIN" --churn "$churn" \
             >"$dir/out" 2>"$dir/err" || true
     fi
     t1=$(date +%s%N)
@@ -325,10 +325,10 @@ for profile in "${PROFILES[@]}"; do
     for ((run = 1; run <= RUNS; run++)); do
         log "profile $profile, run $run of $RUNS"
         for line in "${lines[@]}"; do
-            IFS=$'\t' read -r scenario _ driver who conns rate _ path <<<"$line"
+            IFS=$'\t' read -r scenario _ driver who conns rate _ path churn <<<"$line"
             for c in ${who//,/ }; do
                 wanted "$c" || continue
-                measure "$scenario" "$c" "$run" "$driver" "$conns" "$rate" "$path"
+                measure "$scenario" "$c" "$run" "$driver" "$conns" "$rate" "$path" "$churn"
             done
         done
     done

@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *   free-ports N                        N free loopback ports, one a line
  *   scenarios [--quick] [--names a,b] [--rate R]
  *                                       runnable scenarios, tab-separated:
- *                                       name profile driver contestants connections rate method path
+ *                                       name profile driver contestants connections rate method path churn
  *   backends --dir D --ports a,b        nginx backend config and body files; prints the config path
  *   proxy-conf --contestant C --profile P --dir D --port N --backends a,b --threads T
  *                                       one proxy's config; prints its path
@@ -145,7 +145,7 @@ public final class Main {
             run.contestants().forEach(c -> who.add(c.label()));
             out.println(String.join("\t", run.name(), run.profile().label(), run.driver().label(),
                     String.join(",", who), Integer.toString(run.connections()), Integer.toString(run.rate()),
-                    run.method(), run.path()));
+                    run.method(), run.path(), Double.toString(run.churn())));
         }
     }
 

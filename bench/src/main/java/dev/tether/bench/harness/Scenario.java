@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param sendCookies send sticky cookies learned from the proxy before the run
  * @param connections wrk connections, or {@code LoadHarness} sessions (one connection each)
  * @param rate requests per second offered by {@code LoadHarness}; 0 for wrk (closed loop)
+ * @param churn {@code LoadHarness}: chance that a session forgets its cookies after a response (a new user)
  * @param contestants who takes part
  * @param pendingReason why the scenario cannot run yet, or {@code null} when it can
  */
@@ -33,6 +34,7 @@ public record Scenario(
         boolean sendCookies,
         int connections,
         int rate,
+        double churn,
         List<Contestant> contestants,
         String pendingReason) {
 
@@ -43,6 +45,9 @@ public record Scenario(
         contestants = List.copyOf(contestants);
         if (connections < 1) {
             throw new IllegalArgumentException(name + ": connections = " + connections + " (expected >= 1)");
+        }
+        if (churn < 0 || churn > 1) {
+            throw new IllegalArgumentException(name + ": churn = " + churn + " (expected 0..1)");
         }
         if (driver == Driver.LOAD_HARNESS && rate < 1) {
             throw new IllegalArgumentException(name + ": rate = " + rate + " (expected >= 1 for load-harness)");
@@ -59,6 +64,6 @@ public record Scenario(
             return this;
         }
         return new Scenario(name, description, profile, driver, method, path, requestBodyBytes, closeConnection,
-                sendCookies, connections, newRate, contestants, pendingReason);
+                sendCookies, connections, newRate, churn, contestants, pendingReason);
     }
 }

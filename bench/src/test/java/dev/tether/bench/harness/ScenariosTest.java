@@ -16,7 +16,8 @@ class ScenariosTest {
     void defaultSelectionIsEveryRunnableScenarioInCatalogueOrder() {
         List<Scenario> all = Scenarios.select(List.of());
         assertThat(all).extracting(Scenario::name).containsExactly("keepalive-small", "close-small",
-                "keepalive-16k", "keepalive-1m", "upload-1m", "sticky-cookie", "fixed-rate-sticky", "uuid-map-1000",
+                "keepalive-16k", "keepalive-1m", "upload-1m", "sticky-cookie", "fixed-rate-sticky", "fixed-rate-churn",
+                "uuid-map-1000",
                 "websocket-echo");
         assertThat(all).noneMatch(Scenario::pending);
     }
@@ -27,8 +28,8 @@ class ScenariosTest {
         Main.scenarios(Map.of("quick", "true", "rate", "3000"), new PrintStream(out, true, StandardCharsets.UTF_8));
 
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "keepalive-small\tplain\twrk\tdirect,tether,haproxy,nginx\t64\t0\tGET\t/small",
-                "fixed-rate-sticky\tsticky\tload-harness\tdirect,tether,haproxy,nginx\t200\t3000\tGET\t/small");
+                "keepalive-small\tplain\twrk\tdirect,tether,haproxy,nginx\t64\t0\tGET\t/small\t0.0",
+                "fixed-rate-sticky\tsticky\tload-harness\tdirect,tether,haproxy,nginx\t200\t3000\tGET\t/small\t0.0");
     }
 
     @Test
@@ -42,7 +43,7 @@ class ScenariosTest {
 
     @Test
     void aPendingScenarioIsNamedButNotRun() {
-        Scenario pending = new Scenario("x", "", Profile.PLAIN, Driver.WRK, "GET", "/", 0, false, false, 1, 0,
+        Scenario pending = new Scenario("x", "", Profile.PLAIN, Driver.WRK, "GET", "/", 0, false, false, 1, 0, 0,
                 List.of(Contestant.TETHER), "not yet");
         assertThat(pending.pending()).isTrue();
         assertThat(Scenarios.all()).noneMatch(Scenario::pending);
