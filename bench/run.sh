@@ -164,7 +164,7 @@ mkdir -p "$OUT/runs"
 chmod 755 "$OUT"
 # Measure a copy: a rebuild of the jar during the run must not change (or break) the running Tether.
 if wanted tether; then
-    cp "$TETHER_JAR" "$OUT/tether.jar"
+    cp -p "$TETHER_JAR" "$OUT/tether.jar"
     TETHER_JAR=$OUT/tether.jar
 fi
 mapfile -t PORTS < <(harness free-ports 5)
@@ -367,7 +367,8 @@ REPORT=$ROOT/bench/results/$STAMP.md
     echo "- host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
     echo "- tether: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && \
         git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'), java: $(first_line java -version)," \
-        "opts \`$TETHER_JAVA_OPTS\`"
+        "opts \`$TETHER_JAVA_OPTS\`$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
+            "sha256 $(sha256sum "$TETHER_JAR" | cut -c1-12)")"
     echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
         "$(first_line wrk -v | cut -d' ' -f1-2)"
     echo "- runs $RUNS × ${DURATION}s after ${WARMUP}s warm-up, proxy threads $THREADS, wrk threads $WRK_THREADS," \
