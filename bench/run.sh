@@ -21,7 +21,7 @@ COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
 BUILD=0 JFR=0 NICE="" SYSCALLS=0
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 2; }
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=1 ;;
