@@ -33,9 +33,20 @@ class LoadHarnessTest {
     }
 
     private LoadHarness.Options options() {
+        return options(Duration.ofSeconds(1));
+    }
+
+    private LoadHarness.Options options(Duration duration) {
         return LoadHarness.Options.of(URI.create("http://127.0.0.1:" + farm.port(0) + "/small"), RATE, SESSIONS,
-                        Duration.ofSeconds(1))
+                        duration)
                 .withCookie("SRV");
+    }
+
+    /** Waits until a quarter of the first second's load was served, then plays the wrong server. */
+    private void restampDuringTheRun() {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> farm.requests(0) >= RATE / 4);
+        farm.restamp(0, "s2");
     }
 
     @Test
@@ -61,10 +72,10 @@ class LoadHarnessTest {
 
     @Test
     void aSessionMovedToAnotherServerWhileItsServerIsUpIsAViolation() throws Exception {
-        CompletableFuture<LoadReport> run = runInBackground(options());
-        await().atMost(Duration.ofSeconds(5)).until(() -> farm.requests(0) >= RATE / 4);
-        farm.restamp(0, "s2");
-        LoadReport report = run.get(10, TimeUnit.SECONDS);
+        // Two seconds, so the restamp lands mid-run even on a slow machine.
+        CompletableFuture<LoadReport> run = runInBackground(options(Duration.ofSeconds(2)));
+        restampDuringTheRun();
+        LoadReport report = run.get(15, TimeUnit.SECONDS);
 
         // Every session that already held its cookie sees s1 then s2 exactly once.
         assertThat(report.violations()).isBetween(1L, (long) SESSIONS);
@@ -74,10 +85,10 @@ class LoadHarnessTest {
 
     @Test
     void aMoveAwayFromADownServerIsNoViolation() throws Exception {
-        CompletableFuture<LoadReport> run = runInBackground(options().withServerUp(id -> !id.equals("s1")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> farm.requests(0) >= RATE / 4);
-        farm.restamp(0, "s2");
-        LoadReport report = run.get(10, TimeUnit.SECONDS);
+        CompletableFuture<LoadReport> run =
+                runInBackground(options(Duration.ofSeconds(2)).withServerUp(id -> !id.equals("s1")));
+        restampDuringTheRun();
+        LoadReport report = run.get(15, TimeUnit.SECONDS);
 
         assertThat(report.perBackend()).containsKeys("s1", "s2");
         assertThat(report.violations()).isZero();
