@@ -3,8 +3,10 @@ package dev.tether.core;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
 import dev.tether.core.backend.TrafficObserver;
+import dev.tether.core.backend.WaitQueues;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
+import dev.tether.core.frontdoor.FrontDoor;
 import dev.tether.core.frontend.FrontendHandler;
 import dev.tether.core.frontend.FrontendInitializer;
 import dev.tether.core.frontend.ListenerContext;
@@ -50,6 +52,8 @@ public final class ProxyServer {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Map<String, Channel> listeners = new LinkedHashMap<>();
     private volatile TrafficObserver traffic = TrafficObserver.NONE;
+    private final List<FrontDoor> frontDoors = new ArrayList<>();
+    private final WaitQueues queues = new WaitQueues();
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
         this(config, new TableHolder(RoutingTable.compile(config.routing())), events);
@@ -63,6 +67,7 @@ public final class ProxyServer {
         this.acceptGroup = transport.newGroup(1, "tether-accept");
         this.ioGroup = transport.newGroup(config.eventLoopThreads(), "tether-io");
         this.tables = tables;
+        tables.onChange(queues::wakeAll);
         this.connector = new BackendConnector(transport, events);
         this.router = new Router(inFlight);
     }
@@ -88,8 +93,10 @@ public final class ProxyServer {
     }
 
     private Channel bind(ListenerConfig l) throws InterruptedException {
-        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, "http",
-                (serverId, outcome) -> traffic.observe(serverId, outcome));
+        FrontDoor frontDoor = FrontDoor.start(l.name(), l.frontDoor());
+        frontDoors.add(frontDoor);
+        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, frontDoor,
+                (serverId, outcome) -> traffic.observe(serverId, outcome), queues);
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -176,6 +183,7 @@ public final class ProxyServer {
             log.warn("drain timeout {} ran out: closing {} client connections", drain, clients.size());
             clients.close().awaitUninterruptibly();
         }
+        frontDoors.forEach(FrontDoor::close);
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         log.info("Tether stopped");

@@ -2,6 +2,8 @@ package dev.tether.core;
 
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.model.ServerState;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -12,9 +14,15 @@ import java.util.function.Supplier;
 public final class TableHolder implements Supplier<RoutingTable> {
 
     private final AtomicReference<RoutingTable> table;
+    private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
 
     public TableHolder(RoutingTable initial) {
         this.table = new AtomicReference<>(initial);
+    }
+
+    /** Runs {@code listener} after every change of the table (on the thread that made it; must not block). */
+    public void onChange(Runnable listener) {
+        onChange.add(listener);
     }
 
     @Override
@@ -24,10 +32,15 @@ public final class TableHolder implements Supplier<RoutingTable> {
 
     /** Sets one server's state; concurrent changes of other servers are not lost. */
     public void setServerState(String backend, String server, ServerState state) {
-        table.updateAndGet(t -> t.withServerState(backend, server, state));
+        RoutingTable before = table.get();
+        RoutingTable after = table.updateAndGet(t -> t.withServerState(backend, server, state));
+        if (after != before) {
+            onChange.forEach(Runnable::run);
+        }
     }
 
     public void replace(RoutingTable next) {
         table.set(next);
+        onChange.forEach(Runnable::run);
     }
 }

@@ -86,7 +86,12 @@ class ErrorsIT {
 
     @Test
     void noUsableServerGives503() throws Exception {
-        proxy = new TestProxy().backends(a).start();
+        TestProxy p = new TestProxy().backends(a);
+        BackendTimeouts d = BackendTimeouts.defaults();
+        // No queueing: QueueIT covers waiting for a server.
+        p.timeouts = new BackendTimeouts(d.connect(), d.server(), Duration.ZERO, d.tunnel(), d.poolIdle(),
+                d.poolMaxIdle());
+        proxy = p.start();
         proxy.tables().setServerState("app", "a", ServerState.MAINT);
         HttpResponse<String> r = get("/x");
         assertThat(r.statusCode()).isEqualTo(503);

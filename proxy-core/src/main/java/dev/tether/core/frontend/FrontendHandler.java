@@ -8,7 +8,9 @@ import dev.tether.core.http.HeaderRewriter;
 import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.TerminationState;
 import dev.tether.routing.CookieAction;
+import dev.tether.routing.Reason;
 import dev.tether.routing.RouteDecision;
+import dev.tether.routing.model.Server;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import io.netty.buffer.Unpooled;
@@ -33,6 +35,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.tunnel.Tunnel;
+import dev.tether.core.frontdoor.ClientAddress;
 import dev.tether.core.backend.NettyFailures;
 import dev.tether.health.TrafficOutcome;
 import dev.tether.routing.redispatch.Attempt;
@@ -84,6 +87,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         IDLE,
         REQUEST_HEAD,
         REQUEST_BODY,
+        QUEUE,
         SERVER,
         CLIENT_WRITE
     }
@@ -112,6 +116,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean headRequest;
     private boolean requestHasBody;
     private String webSocketKey;
+    private ClientAddress client;
     private long startNanos;
     private long startMillis;
     private RoutingTable table;
@@ -129,6 +134,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private AttemptHistory history;
     private boolean backendReset;
     private AtomicInteger inFlight;
+    private Server inFlightServer;
+    private long exchangeSeq;
+    private boolean queued;
+    private String queuedBackend;
+    private long queuedAtNanos;
+    private long queueNanos = -1;
     private boolean responseStarted;
     private boolean responseDone;
     private boolean skipInformational;
@@ -317,27 +328,124 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     "BODY_TOO_LARGE", TerminationState.PROXY_REJECT_REQUEST, true);
             return;
         }
-        if (requestHasBody) {
-            arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
-        } else {
-            arm(Phase.NONE, null);
-        }
-
-        table = context.tables().get();
+        client = context.frontDoor().clientAddress(ctx.channel(), headers);
         view = new NettyRequestView(head, clientAddress());
+        prepareForwardHead(head, chunked, contentLength);
+        history = AttemptHistory.EMPTY;
+        attempts = 0;
+        routeOrWait();
+    }
+
+    /**
+     * Routes the request and connects, or parks it in the backend's queue when no server is usable or the chosen
+     * server is at its {@code max-conn}; it is routed again when a slot frees or a server changes state, and gets
+     * 503 when {@code timeout queue} runs out first.
+     */
+    private void routeOrWait() {
+        table = context.tables().get();
         RouteDecision d = context.router().route(view, table);
         if (d instanceof RouteDecision.Reject reject) {
+            String backendName = backendOf(reject.rule());
+            if (reject.reason() == Reason.NO_SERVER_UP && backendName != null) {
+                waitInQueue(backendName);
+                return;
+            }
+            leaveQueue();
             respondLocally(reject.status(), reject.message(), reject.reason().name(),
                     reject.status() == 503 ? TerminationState.SERVER_CONNECT : TerminationState.PROXY_LOCAL,
                     requestHasBody);
             return;
         }
-        prepareForwardHead(head, chunked, contentLength);
-        decision = (RouteDecision.Forward) d;
+        RouteDecision.Forward f = (RouteDecision.Forward) d;
+        if (!tryAcquireSlot(f.server())) {
+            waitInQueue(f.server().backend());
+            return;
+        }
+        leaveQueue();
+        decision = f;
         timeouts = context.config().timeouts(decision.server().backend());
-        history = AttemptHistory.EMPTY;
-        attempts = 0;
+        if (requestHasBody) {
+            arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
+        } else {
+            arm(Phase.NONE, null);
+        }
         connect(false);
+    }
+
+    /** The backend a rule sends to ({@code default} is the default backend), or {@code null}. */
+    private String backendOf(String rule) {
+        for (var route : table.config().routes()) {
+            if (route.name().equals(rule)) {
+                return route.backend();
+            }
+        }
+        return table.config().defaultBackend();
+    }
+
+    private void waitInQueue(String backendName) {
+        BackendTimeouts t = context.config().timeouts(backendName);
+        if (t.queue().isZero()) {
+            respondLocally(503, "no server is available", Reason.NO_SERVER_UP.name(),
+                    TerminationState.SERVER_CONNECT, requestHasBody);
+            return;
+        }
+        if (!queued) {
+            queued = true;
+            queuedBackend = backendName;
+            queuedAtNanos = System.nanoTime();
+            context.events().queued(backendName);
+            arm(Phase.QUEUE, t.queue());
+        }
+        long exchange = exchangeSeq;
+        context.queues().park(backendName, () -> {
+            if (!queued || exchange != exchangeSeq) {
+                return false;
+            }
+            ctx.executor().execute(() -> {
+                if (queued && exchange == exchangeSeq && ctx.channel().isActive()) {
+                    routeOrWait();
+                }
+            });
+            return true;
+        });
+    }
+
+    private void leaveQueue() {
+        if (queued) {
+            queued = false;
+            queueNanos = System.nanoTime() - queuedAtNanos;
+            context.events().dequeued(queuedBackend, System.nanoTime() - queuedAtNanos);
+        }
+    }
+
+    /** Counts the exchange on {@code server}; false when the server is at its max-conn. */
+    private boolean tryAcquireSlot(Server server) {
+        AtomicInteger counter = context.inFlight().counter(server.id());
+        int max = server.config().maxConn();
+        while (true) {
+            int n = counter.get();
+            if (max > 0 && n >= max) {
+                return false;
+            }
+            if (counter.compareAndSet(n, n + 1)) {
+                inFlight = counter;
+                inFlightServer = server;
+                return true;
+            }
+        }
+    }
+
+    /** Gives the slot back, and to the longest waiter when the server has a max-conn. */
+    private void releaseSlot() {
+        if (inFlight == null) {
+            return;
+        }
+        inFlight.decrementAndGet();
+        inFlight = null;
+        if (inFlightServer.config().maxConn() > 0) {
+            context.queues().wakeOne(inFlightServer.backend());
+        }
+        inFlightServer = null;
     }
 
     /** Rewrites the head once for every attempt: hop-by-hop headers out, forwarding headers in, framing set. */
@@ -345,9 +453,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         HttpHeaders headers = head.headers();
         HeaderRewriter.removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
-        String client = clientAddress();
-        HeaderRewriter.setForwarded(headers, client == null ? "unknown" : client, context.proto(),
-                headers.get(HttpHeaderNames.HOST));
+        // Decided before the hop-by-hop headers went: X-Forwarded-* from trusted proxies only.
+        String proto = context.frontDoor().forwardedProto(ctx.channel(), headers);
+        HeaderRewriter.setForwarded(headers, client.forwardedFor(), proto, headers.get(HttpHeaderNames.HOST));
         if (chunked) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -418,10 +526,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         connecting = true;
         connectStartNanos = System.nanoTime();
         var server = decision.server();
-        if (inFlight == null) {
-            inFlight = context.inFlight().counter(server.id());
-            inFlight.incrementAndGet();
-        }
         BackendConnection pooled = forceNew ? null
                 : context.connector().pooled(server, ctx.channel().eventLoop(), timeouts);
         if (pooled != null) {
@@ -535,8 +639,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void switchServer(RouteDecision.Forward next) {
-        inFlight.decrementAndGet();
-        inFlight = null;
+        releaseSlot();
+        // A redispatched retry takes its slot even past max-conn: it already waited its turn once.
+        inFlight = context.inFlight().counter(next.server().id());
+        inFlight.incrementAndGet();
+        inFlightServer = next.server();
         decision = next;
         timeouts = context.config().timeouts(next.server().backend());
     }
@@ -636,6 +743,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(clientVersion.equals(HttpVersion.HTTP_1_0) ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
+        context.frontDoor().config().responseHeaders().apply(headers, decision.server().name());
         if (decision.cookieAction() instanceof CookieAction.Set set) {
             headers.add(HttpHeaderNames.SET_COOKIE, set.setCookieValue());
             if (set.nocache()) {
@@ -860,14 +968,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void emitRecord(boolean tunnel) {
-        if (inFlight != null) {
-            inFlight.decrementAndGet();
-            inFlight = null;
-        }
+        releaseSlot();
         InetSocketAddress remote = remote();
         ExchangeRecord record = new ExchangeRecord(
                 context.listener().name(),
-                remote == null ? null : remote.getAddress().getHostAddress(),
+                clientAddress(),
                 remote == null ? 0 : remote.getPort(),
                 startMillis,
                 method,
@@ -881,7 +986,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 status,
                 bytesIn,
                 bytesOut,
-                -1,
+                queueNanos,
                 connectNanos,
                 responseNanos,
                 System.nanoTime() - startNanos,
@@ -892,6 +997,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void resetExchange() {
         request = null;
+        exchangeSeq++;
+        queued = false;
+        queueNanos = -1;
         method = null;
         uri = null;
         view = null;
@@ -920,6 +1028,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         responseNanos = -1;
         reason = null;
         webSocketKey = null;
+        client = null;
         upgradeTo = null;
         termination = TerminationState.NORMAL;
     }
@@ -943,7 +1052,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return a instanceof InetSocketAddress inet ? inet : null;
     }
 
+    /** The client's address: the TCP peer, or what a trusted proxy in front of Tether says it is. */
     private String clientAddress() {
+        if (client != null && client.client() != null) {
+            return client.client().getHostAddress();
+        }
         InetSocketAddress r = remote();
         return r == null || r.getAddress() == null ? null : r.getAddress().getHostAddress();
     }
@@ -1020,6 +1133,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     abortExchange(TerminationState.SERVER_ABORT_DATA);
                     ctx.close();
                 }
+            }
+            case QUEUE -> {
+                leaveQueue();
+                respondLocally(503, "no server became available within the queue timeout", "QUEUE_TIMEOUT",
+                        TerminationState.SERVER_QUEUE_TIMEOUT, requestHasBody);
             }
             case CLIENT_WRITE -> {
                 abortExchange(TerminationState.CLIENT_ABORT_DATA);

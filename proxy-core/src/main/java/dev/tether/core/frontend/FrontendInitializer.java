@@ -3,6 +3,7 @@ package dev.tether.core.frontend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import dev.tether.core.frontdoor.HttpsRedirectHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 
@@ -25,12 +26,20 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         clients.add(ch);
-        FrontendHandler frontend = new FrontendHandler(context);
+        // PROXY protocol and TLS come first, in wire order.
+        context.frontDoor().initConnection(ch, context.events());
         int maxUri = context.listener().maxUriLength();
         // The request line limit is the URI limit plus room for the method and version.
+        HttpServerCodec codec = new HttpServerCodec(maxUri + 32, context.listener().maxHeaderBytes(), 16 * 1024);
+        if (context.frontDoor().redirects()) {
+            // An http listener that only sends clients to https: nothing is forwarded.
+            ch.pipeline().addLast(CODEC, codec).addLast(HttpsRedirectHandler.NAME, context.frontDoor().newRedirectHandler());
+            return;
+        }
+        FrontendHandler frontend = new FrontendHandler(context);
         ch.pipeline()
                 .addLast(READ_TRACKER, new ClientReadTracker(frontend))
-                .addLast(CODEC, new HttpServerCodec(maxUri + 32, context.listener().maxHeaderBytes(), 16 * 1024))
+                .addLast(CODEC, codec)
                 .addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, frontend);
     }

@@ -4,8 +4,10 @@ import dev.tether.core.TableHolder;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
 import dev.tether.core.backend.TrafficObserver;
+import dev.tether.core.backend.WaitQueues;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
+import dev.tether.core.frontdoor.FrontDoor;
 import dev.tether.core.log.ExchangeListener;
 import dev.tether.routing.Router;
 
@@ -19,8 +21,9 @@ import dev.tether.routing.Router;
  * @param connector backend connections and pools
  * @param inFlight requests in progress per server
  * @param events access log and metrics
- * @param proto {@code http} or {@code https}, sent as X-Forwarded-Proto
+ * @param frontDoor TLS, PROXY protocol, redirect, trusted proxies and response header rules of this listener
  * @param traffic passive health: what live traffic saw of each server
+ * @param queues requests waiting for a usable server or a free slot
  */
 public record ListenerContext(
         ListenerConfig listener,
@@ -30,5 +33,6 @@ public record ListenerContext(
         BackendConnector connector,
         InFlightCounters inFlight,
         ExchangeListener events,
-        String proto,
-        TrafficObserver traffic) {}
+        FrontDoor frontDoor,
+        TrafficObserver traffic,
+        WaitQueues queues) {}

@@ -72,6 +72,9 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     public final AtomicInteger statusCode = new AtomicInteger(200);
+    /** Most {@code /delay} requests seen in progress at once. */
+    public final AtomicInteger maxConcurrentDelays = new AtomicInteger();
+    private final AtomicInteger delaysInProgress = new AtomicInteger();
     /** Body bytes that {@code /download} has handed to its socket so far. */
     public final AtomicLong downloadWritten = new AtomicLong();
 
@@ -172,8 +175,12 @@ public final class TestBackend implements AutoCloseable {
                         "bytes=" + bodyBytes + " crc=" + crc.getValue(), keepAlive);
                 case "/delay" -> {
                     long ms = Long.parseLong(q.parameters().get("ms").get(0));
-                    ctx.executor().schedule(() -> send(ctx, HttpResponseStatus.OK, name + " delayed", keepAlive),
-                            ms, TimeUnit.MILLISECONDS);
+                    int now = delaysInProgress.incrementAndGet();
+                    maxConcurrentDelays.accumulateAndGet(now, Math::max);
+                    ctx.executor().schedule(() -> {
+                        delaysInProgress.decrementAndGet();
+                        send(ctx, HttpResponseStatus.OK, name + " delayed", keepAlive);
+                    }, ms, TimeUnit.MILLISECONDS);
                 }
                 case "/download" -> download(ctx, Long.parseLong(q.parameters().get("bytes").get(0)));
                 case "/partial" -> {
