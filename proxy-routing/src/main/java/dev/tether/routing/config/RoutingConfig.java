@@ -2,8 +2,10 @@ package dev.tether.routing.config;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -27,7 +29,12 @@ public record RoutingConfig(List<RouteConfig> routes, List<BackendConfig> backen
         if (defaultBackend != null && !byName.containsKey(defaultBackend)) {
             problems.add("default-backend = " + defaultBackend + " names no backend (known: " + byName.keySet() + ")");
         }
+        Set<String> routeNames = new HashSet<>();
         for (RouteConfig r : routes) {
+            if (!routeNames.add(r.name())) {
+                // Decisions and logs name their rule, and reroute finds a rule by name.
+                problems.add("duplicate route name " + r.name());
+            }
             BackendConfig b = byName.get(r.backend());
             if (b == null) {
                 problems.add("route " + r.name() + ": backend = " + r.backend() + " names no backend (known: "

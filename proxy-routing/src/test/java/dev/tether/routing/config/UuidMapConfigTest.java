@@ -81,4 +81,13 @@ class UuidMapConfigTest {
     void rejectsUnknownHashKeys(String key) {
         assertThatThrownBy(() -> HashConfig.of(key)).hasMessageContaining("expected uuid, source, header:NAME");
     }
+
+    @Test
+    void routeNamesAreUnique() {
+        BackendConfig app = new BackendConfig("app", BalanceAlgorithm.ROUND_ROBIN,
+                List.of(ServerConfig.of("s", "127.0.0.1", 1)), null, 0, false);
+        assertThatThrownBy(() -> new RoutingConfig(List.of(RouteConfig.to("r", RouteMatch.ANY, "app"),
+                        RouteConfig.to("r", RouteMatch.pathPrefix("/x/"), "app")), List.of(app), null))
+                .hasMessageContaining("duplicate route name r");
+    }
 }
