@@ -1,5 +1,6 @@
 package dev.tether.core.frontend;
 
+import dev.tether.core.http.RequestValidator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -12,6 +13,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     public static final String READ_TRACKER = "client-read-tracker";
     public static final String CODEC = "http-server-codec";
+    public static final String VALIDATOR = "request-validator";
     public static final String EXPECT_CONTINUE = "expect-continue";
     public static final String FRONTEND = "frontend";
 
@@ -40,6 +42,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         ch.pipeline()
                 .addLast(READ_TRACKER, new ClientReadTracker(frontend))
                 .addLast(CODEC, codec)
+                .addLast(VALIDATOR, new RequestValidator(context.listener().name(), context.events(),
+                        RequestValidator.UnderscoreHeaders.DROP))
                 .addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, frontend);
     }
