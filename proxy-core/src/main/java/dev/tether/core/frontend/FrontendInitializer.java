@@ -1,5 +1,7 @@
 package dev.tether.core.frontend;
 
+import dev.tether.core.http.ConnectionLimiter;
+import dev.tether.core.http.ConnectionLimits;
 import dev.tether.core.http.RequestValidator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 /** Builds the pipeline of each accepted client connection. */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
+    public static final String LIMITER = "connection-limiter";
     public static final String READ_TRACKER = "client-read-tracker";
     public static final String CODEC = "http-server-codec";
     public static final String VALIDATOR = "request-validator";
@@ -19,6 +22,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private final ListenerContext context;
     private final ChannelGroup clients;
+    // Uncapped until configuration provides the caps (see docs/hardening.md); counts open connections meanwhile.
+    private final ConnectionLimits limits = ConnectionLimits.unlimited("listener");
 
     public FrontendInitializer(ListenerContext context, ChannelGroup clients) {
         this.context = context;
@@ -30,6 +35,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         clients.add(ch);
         // PROXY protocol and TLS come first, in wire order.
         context.frontDoor().initConnection(ch, context.events());
+        // Before everything, TLS included: a refused connection costs no handshake.
+        ch.pipeline().addFirst(LIMITER, new ConnectionLimiter(limits));
         int maxUri = context.listener().maxUriLength();
         // The request line limit is the URI limit plus room for the method and version.
         HttpServerCodec codec = new HttpServerCodec(maxUri + 32, context.listener().maxHeaderBytes(), 16 * 1024);
