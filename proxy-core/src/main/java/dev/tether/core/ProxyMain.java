@@ -6,6 +6,7 @@ import dev.tether.core.config.InvalidConfigException;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.demo.DemoServer;
 import dev.tether.core.log.Logging;
+import dev.tether.core.ops.OpsCommand;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
 import io.netty.channel.EventLoopGroup;
@@ -29,7 +30,11 @@ import org.slf4j.LoggerFactory;
  *   tether FILE            run with a configuration file
  *   tether run FILE        the same
  *   tether --check FILE    validate FILE, print a summary, exit 0 if valid and 2 if not
+ *   tether servers | set-state | set-weight | route | reload [--admin HOST:PORT]
+ *                          talk to a running Tether's admin listener ({@link OpsCommand})
  * </pre>
+ *
+ * <p>Running with a file, SIGHUP reloads it (as {@code tether reload} does).
  */
 public final class ProxyMain {
 
@@ -49,6 +54,9 @@ public final class ProxyMain {
             System.out.println(usage());
             return 0;
         }
+        if (OpsCommand.COMMANDS.contains(args[0])) {
+            return new OpsCommand(System.out, System.err).run(args);
+        }
         if (args[0].equals("--check") && args.length == 2) {
             return check(Path.of(args[1]));
         }
@@ -65,8 +73,9 @@ public final class ProxyMain {
     private static String usage() {
         return """
                 usage: tether                 run the demo (three demo servers and Tether on :8080)
-                       tether FILE            run with a configuration file
-                       tether --check FILE    validate a configuration file and print a summary""";
+                       tether FILE            run with a configuration file (SIGHUP reloads it)
+                       tether --check FILE    validate a configuration file and print a summary
+                """ + OpsCommand.USAGE.replaceFirst("^usage: ", "       ");
     }
 
     static int check(Path file) {
@@ -81,7 +90,7 @@ public final class ProxyMain {
             System.err.println(e.getMessage());
             return 2;
         }
-        Tether tether = Tether.start(config);
+        Tether tether = Tether.start(config).configFile(file).reloadOnSighup();
         awaitSignal(tether);
         return 0;
     }

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,8 @@ public final class ProxyServer {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
-    private final ProxyConfig config;
+    // Replaced by a reload; new exchanges read it through their ListenerContext.
+    private volatile ProxyConfig config;
     private final ExchangeListener events;
     private final Transport transport;
     private final EventLoopGroup acceptGroup;
@@ -50,7 +52,7 @@ public final class ProxyServer {
     private final BackendConnector connector;
     private final Router router;
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
-    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private final Map<String, Channel> listeners = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile TrafficObserver traffic = TrafficObserver.NONE;
     private final List<FrontDoor> frontDoors = new ArrayList<>();
     private final WaitQueues queues = new WaitQueues();
@@ -95,8 +97,8 @@ public final class ProxyServer {
     private Channel bind(ListenerConfig l) throws InterruptedException {
         FrontDoor frontDoor = FrontDoor.start(l.name(), l.frontDoor());
         frontDoors.add(frontDoor);
-        ListenerContext context = new ListenerContext(l, config, tables, router, connector, inFlight, events, frontDoor,
-                (serverId, outcome) -> traffic.observe(serverId, outcome), queues);
+        ListenerContext context = new ListenerContext(l, this::config, tables, router, connector, inFlight, events,
+                frontDoor, (serverId, outcome) -> traffic.observe(serverId, outcome), queues);
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -106,6 +108,56 @@ public final class ProxyServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FrontendInitializer(context, clients));
         return b.bind(l.address(), l.port()).sync().channel();
+    }
+
+    /**
+     * Makes {@code next} the configuration of new exchanges and brings the listeners in line with it: binds the
+     * added ones, closes the removed ones gracefully (their connections finish their current exchange, then close),
+     * and closes and binds again the ones whose settings changed. Exchanges in progress keep what they read. Call
+     * from a plain thread (it binds synchronously); the routing table is swapped separately by the caller.
+     *
+     * @return a message per listener that could not be bound (the others are applied); empty when all went well
+     * @throws InterruptedException if interrupted while binding; listeners bound so far stay bound
+     */
+    public synchronized List<String> reconfigure(ProxyConfig next) throws InterruptedException {
+        ProxyConfig old = config;
+        config = next;
+        for (ListenerConfig l : old.listeners()) {
+            ListenerConfig now = next.listeners().stream().filter(n -> n.name().equals(l.name())).findFirst()
+                    .orElse(null);
+            if (now == null || !now.equals(l)) {
+                Channel ch = listeners.remove(l.name());
+                if (ch != null) {
+                    closeListener(l.name(), ch);
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (ListenerConfig l : next.listeners()) {
+            if (!listeners.containsKey(l.name())) {
+                try {
+                    Channel ch = bind(l);
+                    listeners.put(l.name(), ch);
+                    log.info("listener {} bound on {}", l.name(), ch.localAddress());
+                } catch (RuntimeException e) {
+                    problems.add("listener " + l.name() + ": cannot bind " + l.address() + ":" + l.port() + ": " + e);
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Stops accepting on one listener; its open connections close once their current exchange is done. */
+    private void closeListener(String name, Channel ch) {
+        ch.close().awaitUninterruptibly();
+        int drained = 0;
+        for (Channel client : clients) {
+            if (client.parent() == ch) {
+                client.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN);
+                drained++;
+            }
+        }
+        log.info("listener {} on {} closed; {} client connections drain", name, ch.localAddress(), drained);
     }
 
     /** The address a listener is bound to (its real port when configured with port 0). */
@@ -119,7 +171,9 @@ public final class ProxyServer {
 
     /** The port of the first listener. */
     public int port() {
-        return address(listeners.keySet().iterator().next()).getPort();
+        synchronized (listeners) {
+            return address(listeners.keySet().iterator().next()).getPort();
+        }
     }
 
     public TableHolder tables() {
@@ -161,8 +215,11 @@ public final class ProxyServer {
      * shuts the event loops down.
      */
     public void stop(Duration drain) {
-        List<Channel> bound = new ArrayList<>(listeners.values());
-        listeners.clear();
+        List<Channel> bound;
+        synchronized (listeners) {
+            bound = new ArrayList<>(listeners.values());
+            listeners.clear();
+        }
         for (Channel ch : bound) {
             ch.close().awaitUninterruptibly();
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The current {@link RoutingTable}. A request reads it once and keeps that snapshot; a health change or a
@@ -37,6 +38,14 @@ public final class TableHolder implements Supplier<RoutingTable> {
         if (after != before) {
             onChange.forEach(Runnable::run);
         }
+    }
+
+    /**
+     * Replaces the table with {@code f(current)}, retrying if another change came in meanwhile, so a concurrent
+     * {@link #setServerState} is never lost. {@code f} may run more than once and must have no side effects.
+     */
+    public RoutingTable update(UnaryOperator<RoutingTable> f) {
+        return table.updateAndGet(f);
     }
 
     public void replace(RoutingTable next) {

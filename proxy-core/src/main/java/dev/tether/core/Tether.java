@@ -2,11 +2,17 @@ package dev.tether.core;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tether.core.admin.AdminServer;
+import dev.tether.core.config.ConfigLoader;
+import dev.tether.core.config.ConfigProblem;
+import dev.tether.core.config.InvalidConfigException;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.log.AccessLog;
 import dev.tether.core.log.ExchangeListener;
 import dev.tether.core.log.ExchangeListeners;
 import dev.tether.core.metrics.ProxyMetrics;
+import dev.tether.core.ops.ConfigDiff;
+import dev.tether.core.ops.OpsApi;
+import dev.tether.core.ops.ReloadResult;
 import dev.tether.health.AdminState;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthChecker;
@@ -15,37 +21,71 @@ import dev.tether.health.ServerStateChange;
 import dev.tether.health.netty.HttpHeadProber;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
+import dev.tether.routing.config.RoutingConfig;
+import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
+import io.micrometer.core.instrument.Counter;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Tether: the proxy server and what watches and reports on it (health checkers, metrics, access log,
- * admin listener). This is where the parts are wired together; {@link ProxyMain} and the end-to-end tests start it.
+ * admin listener with the runtime API). This is where the parts are wired together; {@link ProxyMain} and the
+ * end-to-end tests start it.
  *
  * <p>A server's state in the routing table combines two things: its health (what the checks say) and its
  * administrative state (ready, drain, maint, as the operator set it). Health changes never override an operator's
- * drain or maint.
+ * drain or maint. Both are kept here by server id, so a reload or a weight change, which compile a new table, can
+ * give every server that still exists the state it had.
+ *
+ * <p>A reload ({@link #reload(Path)}, {@code POST /api/reload}, SIGHUP) never touches what is in flight:
+ * <pre>
+ *   load + validate the file ---- invalid --> refused: every problem reported, nothing changed
+ *     | valid
+ *   diff old/new (one log line)
+ *   compile the new table, carry each remaining server's health and admin state over, swap it
+ *     (exchanges in progress keep the table and config they read; tunnels never look at either)
+ *   health checkers: removed and changed backends stop; changed and added ones start from the carried state;
+ *     unchanged backends keep theirs (no flap)
+ *   new config for new exchanges; listeners: bind added, close removed (their connections drain), rebind changed
+ * </pre>
  */
 public final class Tether {
 
+    private static final Logger log = LoggerFactory.getLogger(Tether.class);
+
     private final ProxyServer server;
     private final ProxyMetrics metrics;
-    private final List<HealthChecker> checkers;
+    private final ConcurrentHashMap<String, HealthChecker> checkers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AdminState> adminStates = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> healthy = new ConcurrentHashMap<>();
+    // One change of the table's shape (reload, weight) at a time.
+    private final ReentrantLock reshape = new ReentrantLock();
+    private final AtomicLong reloadIds = new AtomicLong();
+    private volatile ReloadResult lastReload = ReloadResult.none();
+    private volatile Path configFile;
+    private ExecutorService reloads;
     private AdminServer admin;
+    private OpsApi ops;
     private EventLoopGroup adminGroup;
 
     private Tether(ProxyServer server, ProxyMetrics metrics) {
         this.server = server;
         this.metrics = metrics;
-        this.checkers = new ArrayList<>();
     }
 
     /** Starts with metrics and the access log. */
@@ -65,7 +105,17 @@ public final class Tether {
         metrics.bindSessions(server.inFlight()::inFlight).bindPooledIdle(server.connector()::idleConnections);
         Tether tether = new Tether(server, metrics);
         try {
-            tether.startHealthChecks(config);
+            for (String result : List.of("applied", "unchanged", "refused")) {
+                reloadCounter(metrics, result);
+            }
+            for (BackendConfig backend : config.routing().backends()) {
+                tether.startHealthCheck(config, backend, tables.get().servers(backend.name()));
+            }
+            server.trafficObserver((serverId, outcome) -> {
+                for (HealthChecker checker : tether.checkers.values()) {
+                    checker.observe(serverId, outcome);
+                }
+            });
             tether.startAdmin(config);
         } catch (RuntimeException e) {
             tether.stop();
@@ -74,22 +124,23 @@ public final class Tether {
         return tether;
     }
 
-    private void startHealthChecks(ProxyConfig config) {
-        for (BackendConfig backend : config.routing().backends()) {
-            HealthCheckConfig health = config.health(backend.name());
-            if (!health.enabled()) {
-                continue;
-            }
-            HttpHeadProber prober = new HttpHeadProber(server.ioGroup(), server.transport().socketChannel(), health);
-            checkers.add(HealthChecker.start(server.tables().get().servers(backend.name()), health,
-                    config.passiveHealth(backend.name()), metrics.countProbes(prober), this::onHealthChange,
-                    Scheduler.of(server.ioGroup().next()), Ticker.systemTicker(), new SplittableRandom()));
+    private static Counter reloadCounter(ProxyMetrics metrics, String result) {
+        return Counter.builder("tether.reloads")
+                .description("Configuration reloads by result: applied, unchanged (no difference), refused (invalid)")
+                .tag("result", result)
+                .register(metrics.registry());
+    }
+
+    /** Starts checking one backend's servers; {@code servers} carry the health each starts from (DOWN or not). */
+    private void startHealthCheck(ProxyConfig config, BackendConfig backend, List<Server> servers) {
+        HealthCheckConfig health = config.health(backend.name());
+        if (!health.enabled()) {
+            return;
         }
-        server.trafficObserver((serverId, outcome) -> {
-            for (HealthChecker checker : checkers) {
-                checker.observe(serverId, outcome);
-            }
-        });
+        HttpHeadProber prober = new HttpHeadProber(server.ioGroup(), server.transport().socketChannel(), health);
+        checkers.put(backend.name(), HealthChecker.start(servers, health, config.passiveHealth(backend.name()),
+                metrics.countProbes(prober), this::onHealthChange, Scheduler.of(server.ioGroup().next()),
+                Ticker.systemTicker(), new SplittableRandom()));
     }
 
     private void startAdmin(ProxyConfig config) {
@@ -98,8 +149,9 @@ public final class Tether {
         }
         adminGroup = server.transport().newGroup(1, "tether-admin");
         admin = new AdminServer(config.admin(), metrics, server.tables(), adminGroup);
+        ops = OpsApi.register(this, admin);
         InetSocketAddress bound = admin.start().join();
-        org.slf4j.LoggerFactory.getLogger(Tether.class).info("admin listener on {}", bound);
+        log.info("admin listener on {}", bound);
     }
 
     private void onHealthChange(ServerStateChange change) {
@@ -114,11 +166,237 @@ public final class Tether {
         publish(backend, serverName);
     }
 
-    private void publish(String backend, String serverName) {
-        String id = backend + "/" + serverName;
-        AdminState state = adminStates.getOrDefault(id, AdminState.READY);
-        server.tables().setServerState(backend, serverName, state.effective(healthy.getOrDefault(id, true)));
+    /** The operator state of a server; {@code READY} unless set. */
+    public AdminState adminState(String backend, String serverName) {
+        return adminStates.getOrDefault(backend + "/" + serverName, AdminState.READY);
     }
+
+    /** {@code UP} or {@code DOWN} as the health checks say, or {@code UNCHECKED} when the backend has no checks. */
+    public String health(String backend, String serverName) {
+        if (!checkers.containsKey(backend)) {
+            return "UNCHECKED";
+        }
+        return healthy.getOrDefault(backend + "/" + serverName, true) ? "UP" : "DOWN";
+    }
+
+    private void publish(String backend, String serverName) {
+        server.tables().setServerState(backend, serverName, effective(backend + "/" + serverName));
+    }
+
+    private ServerState effective(String id) {
+        return adminStates.getOrDefault(id, AdminState.READY).effective(healthy.getOrDefault(id, true));
+    }
+
+    /** {@code compiled} (every server UP) with each server's health and admin state applied. */
+    private RoutingTable withStates(RoutingTable compiled) {
+        RoutingTable t = compiled;
+        for (BackendConfig b : compiled.config().backends()) {
+            for (ServerConfig s : b.servers()) {
+                ServerState state = effective(b.name() + "/" + s.name());
+                if (state != ServerState.UP) {
+                    t = t.withServerState(b.name(), s.name(), state);
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Gives a server another weight until the next reload (which restores the file's), like HAProxy's
+     * {@code set weight}. Compiles a new table with every state carried over.
+     *
+     * @return {@code false} when there is no such server
+     * @throws IllegalArgumentException when the table cannot be compiled with it (a hash rule left with no server)
+     * @throws IllegalStateException when a reload is in progress
+     */
+    public boolean setWeight(String backend, String serverName, int weight) {
+        if (!reshape.tryLock()) {
+            throw new IllegalStateException("a reload is in progress; try again");
+        }
+        try {
+            RoutingConfig current = server.tables().get().config();
+            BackendConfig b = current.backends().stream().filter(x -> x.name().equals(backend)).findFirst()
+                    .orElse(null);
+            if (b == null || b.server(serverName) == null) {
+                return false;
+            }
+            List<BackendConfig> backends = new ArrayList<>();
+            for (BackendConfig x : current.backends()) {
+                if (x != b) {
+                    backends.add(x);
+                    continue;
+                }
+                List<ServerConfig> servers = new ArrayList<>();
+                for (ServerConfig s : b.servers()) {
+                    servers.add(s.name().equals(serverName)
+                            ? new ServerConfig(s.name(), s.host(), s.port(), weight, s.backup(), s.maxConn())
+                            : s);
+                }
+                backends.add(new BackendConfig(b.name(), b.balance(), servers, b.cookie(), b.retries(),
+                        b.redispatch()));
+            }
+            RoutingTable compiled =
+                    RoutingTable.compile(new RoutingConfig(current.routes(), backends, current.defaultBackend()));
+            server.tables().update(t -> withStates(compiled));
+            return true;
+        } finally {
+            reshape.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- reload
+
+    /** The file {@link #reloadAsync} and SIGHUP load; {@code tether FILE} sets it. */
+    public Tether configFile(Path file) {
+        this.configFile = file;
+        return this;
+    }
+
+    /** Reloads the configuration file on SIGHUP (off the signal thread, one reload at a time). */
+    public Tether reloadOnSighup() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                long id = reloadAsync();
+                log.info("SIGHUP: reload #{} of {}", id, configFile);
+            });
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot watch SIGHUP ({}); reload with `tether reload` instead", e.getMessage());
+        }
+        return this;
+    }
+
+    /**
+     * Starts a reload of the configuration file on the reload thread.
+     *
+     * @return the reload's id, to find its result in {@link #lastReload()}; -1 when there is no file to reload
+     */
+    public long reloadAsync() {
+        Path file = configFile;
+        if (file == null) {
+            return -1;
+        }
+        long id = reloadIds.incrementAndGet();
+        synchronized (this) {
+            if (reloads == null) {
+                reloads = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "tether-reload");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            lastReload = new ReloadResult(id, "running", file.toString(), "", List.of(), Instant.now());
+            reloads.execute(() -> reload(file, id));
+        }
+        return id;
+    }
+
+    /** The outcome of the latest reload (or {@code none}). */
+    public ReloadResult lastReload() {
+        return lastReload;
+    }
+
+    /** Loads {@code file} and applies it if valid; see the class comment. Blocks; call from a plain thread. */
+    public ReloadResult reload(Path file) {
+        return reload(file, reloadIds.incrementAndGet());
+    }
+
+    private ReloadResult reload(Path file, long id) {
+        ProxyConfig next;
+        try {
+            next = ConfigLoader.load(file);
+        } catch (InvalidConfigException e) {
+            return refused(id, file.toString(), e.problems().stream().map(ConfigProblem::message).toList());
+        } catch (RuntimeException e) {
+            return refused(id, file.toString(), List.of(file + ": " + e.getMessage()));
+        }
+        return apply(next, id);
+    }
+
+    /** Applies an already loaded configuration; see the class comment. Blocks; call from a plain thread. */
+    public ReloadResult reload(ProxyConfig next) {
+        return apply(next, reloadIds.incrementAndGet());
+    }
+
+    private ReloadResult apply(ProxyConfig next, long id) {
+        reshape.lock();
+        try {
+            RoutingTable compiled;
+            try {
+                compiled = RoutingTable.compile(next.routing());
+            } catch (IllegalArgumentException e) {
+                return refused(id, next.source(), List.of(next.source() + ": " + e.getMessage()));
+            }
+            ProxyConfig old = server.config();
+            ConfigDiff diff = ConfigDiff.between(old, next);
+            if (diff.isEmpty()) {
+                return finish(new ReloadResult(id, "unchanged", next.source(), "no change", List.of(), Instant.now()));
+            }
+            for (String gone : diff.serversRemoved()) {
+                adminStates.remove(gone);
+                healthy.remove(gone);
+            }
+            // A server at a new address starts as a new one would: presumed up until checked.
+            for (String moved : diff.serversChanged()) {
+                String[] parts = moved.split("/", 2);
+                ServerConfig was = old.routing().backends().stream().filter(b -> b.name().equals(parts[0]))
+                        .findFirst().orElseThrow().server(parts[1]);
+                ServerConfig now = compiled.server(parts[0], parts[1]).config();
+                if (!was.host().equals(now.host()) || was.port() != now.port()) {
+                    healthy.remove(moved);
+                }
+            }
+            for (String backend : old.routing().backends().stream().map(BackendConfig::name).toList()) {
+                if (diff.backendsRemoved().contains(backend) || diff.recheck(backend)) {
+                    HealthChecker checker = checkers.remove(backend);
+                    if (checker != null) {
+                        checker.stop();
+                    }
+                }
+            }
+            RoutingTable table = server.tables().update(t -> withStates(compiled));
+            List<String> problems = server.reconfigure(next);
+            for (BackendConfig b : next.routing().backends()) {
+                if (diff.recheck(b.name())) {
+                    List<Server> servers = new ArrayList<>();
+                    for (ServerConfig s : b.servers()) {
+                        boolean up = healthy.getOrDefault(b.name() + "/" + s.name(), true);
+                        servers.add(new Server(b.name(), s, up ? ServerState.UP : ServerState.DOWN));
+                    }
+                    startHealthCheck(next, b, servers);
+                }
+            }
+            if (ops != null) {
+                ops.registerServers(table);
+            }
+            ReloadResult result = new ReloadResult(id, "applied", next.source(), diff.summary(), problems,
+                    Instant.now());
+            log.info("reload #{} of {} applied: {}", id, next.source(), diff.summary());
+            problems.forEach(p -> log.error("reload #{}: {}", id, p));
+            return finish(result);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return finish(new ReloadResult(id, "applied", next.source(), "interrupted while binding listeners",
+                    List.of("interrupted"), Instant.now()));
+        } finally {
+            reshape.unlock();
+        }
+    }
+
+    private ReloadResult refused(long id, String source, List<String> errors) {
+        log.error("reload #{} of {} refused, the running configuration stays in force: {} problem(s)\n  {}", id,
+                source, errors.size(), String.join("\n  ", errors));
+        return finish(new ReloadResult(id, "refused", source, "", errors, Instant.now()));
+    }
+
+    private ReloadResult finish(ReloadResult result) {
+        reloadCounter(metrics, result.state()).increment();
+        if (result.id() >= lastReload.id()) {
+            lastReload = result;
+        }
+        return result;
+    }
+
+    // ---------------------------------------------------------------- accessors
 
     public ProxyServer server() {
         return server;
@@ -133,13 +411,19 @@ public final class Tether {
         return admin == null ? null : admin.localAddress();
     }
 
+    /** The running health checkers, one per backend with checks enabled. */
     public List<HealthChecker> healthCheckers() {
-        return checkers;
+        return List.copyOf(checkers.values());
     }
 
-    /** Stops the checks and the admin listener, then the proxy with its drain timeout. */
+    /** Stops the checks, reloads and the admin listener, then the proxy with its drain timeout. */
     public void stop() {
-        checkers.forEach(HealthChecker::stop);
+        checkers.values().forEach(HealthChecker::stop);
+        synchronized (this) {
+            if (reloads != null) {
+                reloads.shutdownNow();
+            }
+        }
         if (admin != null) {
             admin.stop().join();
             adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -10,12 +10,14 @@ import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.frontdoor.FrontDoor;
 import dev.tether.core.log.ExchangeListener;
 import dev.tether.routing.Router;
+import java.util.function.Supplier;
 
 /**
  * What every client connection of one listener shares: its configuration and the proxy's services.
  *
  * @param listener this listener's settings
- * @param config the whole configuration (backend timeouts)
+ * @param configs the whole current configuration (backend timeouts); a reload swaps it, and each exchange reads it
+ *     when it starts an attempt
  * @param tables the current routing table
  * @param router the routing engine
  * @param connector backend connections and pools
@@ -27,7 +29,7 @@ import dev.tether.routing.Router;
  */
 public record ListenerContext(
         ListenerConfig listener,
-        ProxyConfig config,
+        Supplier<ProxyConfig> configs,
         TableHolder tables,
         Router router,
         BackendConnector connector,
@@ -35,4 +37,10 @@ public record ListenerContext(
         ExchangeListener events,
         FrontDoor frontDoor,
         TrafficObserver traffic,
-        WaitQueues queues) {}
+        WaitQueues queues) {
+
+    /** The configuration in force now (a reload may have replaced the one this listener was bound with). */
+    public ProxyConfig config() {
+        return configs.get();
+    }
+}
