@@ -61,12 +61,14 @@ public final class RoutingTable {
             List<Server> servers = new ArrayList<>();
             Map<String, Integer> index = new HashMap<>();
             List<String> names = new ArrayList<>();
+            List<String> cookieIds = new ArrayList<>();
             for (ServerConfig s : b.servers()) {
                 index.put(s.name(), servers.size());
                 servers.add(new Server(b.name(), s, ServerState.UP));
                 names.add(s.name());
+                cookieIds.add(s.cookie());
             }
-            StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names);
+            StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names, cookieIds);
             backends.put(b.name(), new BackendSnapshot(b, List.copyOf(servers), Map.copyOf(index), cookies, routeCount));
         }
         CompiledRoute[] routes = new CompiledRoute[routeCount];

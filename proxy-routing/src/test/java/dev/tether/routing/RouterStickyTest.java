@@ -231,4 +231,19 @@ class RouterStickyTest {
             assertThat(r.reason()).isEqualTo(Reason.NO_SERVER_UP);
         });
     }
+
+    @Test
+    void aConfiguredServerCookieIsSetAndFollowed() {
+        BackendConfig app = new BackendConfig("app", BalanceAlgorithm.ROUND_ROBIN, List.of(
+                        new ServerConfig("server-pro-ha-1", "127.0.0.1", 8081, 1, false, 0, "server-pro-ha-1"),
+                        new ServerConfig("server-pro-ha-2", "127.0.0.1", 8082, 1, false, 0, "server-pro-ha-2")),
+                StickyCookieConfig.insert("server-pro-ha"), 3, true);
+        RoutingTable t = RoutingTable.compile(new RoutingConfig(List.of(), List.of(app), "app"));
+        RouteDecision.Forward first = forward(router.route(TestRequest.get("/"), t));
+        assertThat(cookieValue(first)).isEqualTo(first.server().name());
+        RouteDecision.Forward haproxySession =
+                forward(router.route(TestRequest.get("/").cookie("server-pro-ha", "server-pro-ha-2"), t));
+        assertThat(haproxySession.server().name()).isEqualTo("server-pro-ha-2");
+        assertThat(haproxySession.reason()).isEqualTo(Reason.STICKY_COOKIE);
+    }
 }

@@ -9,8 +9,12 @@ package dev.tether.routing.config;
  * @param weight relative share of new sessions, 0..256; 0 takes no new sessions but keeps sticky ones
  * @param backup takes traffic only while no primary server of the backend is usable
  * @param maxConn concurrent requests allowed on this server, 0 for no limit; excess requests queue
+ * @param cookie the sticky cookie value naming this server (HAProxy's {@code cookie} server keyword, so sessions
+ *     survive a move from HAProxy), or {@code null} to derive an id from the name; letters, digits, {@code -} and
+ *     {@code _}, at most 32
  */
-public record ServerConfig(String name, String host, int port, int weight, boolean backup, int maxConn) {
+public record ServerConfig(
+        String name, String host, int port, int weight, boolean backup, int maxConn, String cookie) {
 
     public ServerConfig {
         requireText(name, "name");
@@ -24,6 +28,15 @@ public record ServerConfig(String name, String host, int port, int weight, boole
         if (maxConn < 0) {
             throw new IllegalArgumentException("server " + name + ": max-conn = " + maxConn + " (expected >= 0)");
         }
+        if (cookie != null && !cookie.matches("[A-Za-z0-9_-]{1,32}")) {
+            throw new IllegalArgumentException("server " + name + ": cookie = " + cookie
+                    + " (expected 1 to 32 letters, digits, '-' or '_')");
+        }
+    }
+
+    /** The original six-argument shape: the cookie id is derived from the name. */
+    public ServerConfig(String name, String host, int port, int weight, boolean backup, int maxConn) {
+        this(name, host, port, weight, backup, maxConn, null);
     }
 
     /** A primary server with weight 1 and no connection limit. */

@@ -17,7 +17,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code ID}: eight hex digits, a SipHash of the server's configured name (keyed with the cookie key when one
  *       is set, so clients cannot map ids back to names). Every instance with the same configuration derives the
- *       same ids, so several proxies behind one address need no shared state.
+ *       same ids, so several proxies behind one address need no shared state. A server may set its id instead
+ *       ({@code ServerConfig.cookie}, HAProxy's {@code cookie} server keyword) to keep sessions across a move from
+ *       HAProxy.
  *   <li>{@code FIRST.LAST}: when max-idle or max-life is set, the epoch seconds (hex) the session started and was
  *       last refreshed, as HAProxy's {@code maxidle}/{@code maxlife} dates. {@code LAST} is rewritten only once it
  *       is older than a quarter of max-idle, so an active session costs one {@code Set-Cookie} per quarter period,
@@ -37,7 +39,6 @@ public final class StickyCookies {
     private static final SipHash PUBLIC_IDS = new SipHash(0x7465746865722d69L, 0x642d7631L);
     private static final int MAX_VALUE_LENGTH = 96;
     private static final int TAG_DIGITS = 16;
-    private static final int ID_DIGITS = 8;
     private static final long NO_SERVER = 0xffffffL;
 
     private final StickyCookieConfig config;
@@ -56,6 +57,17 @@ public final class StickyCookies {
      * @throws IllegalArgumentException when two servers derive the same id (rename one, or change the key)
      */
     public StickyCookies(StickyCookieConfig config, List<String> serverNames) {
+        this(config, serverNames, null);
+    }
+
+    /**
+     * @param config the cookie settings
+     * @param serverNames the backend's servers in order; {@link #server} answers an index into this list
+     * @param explicitIds per server, a configured cookie value to use instead of the derived id, or {@code null}
+     *     entries (or a {@code null} list) to derive them
+     * @throws IllegalArgumentException when two servers end up with the same id
+     */
+    public StickyCookies(StickyCookieConfig config, List<String> serverNames, List<String> explicitIds) {
         this.config = config;
         SipHash idHash = PUBLIC_IDS;
         SipHash sign = null;
@@ -69,11 +81,13 @@ public final class StickyCookies {
         Map<String, String> owner = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
             String name = serverNames.get(i);
-            ids[i] = String.format("%08x", idHash.hash(name) & 0xffffffffL);
+            String explicit = explicitIds == null ? null : explicitIds.get(i);
+            ids[i] = explicit != null ? explicit : String.format("%08x", idHash.hash(name) & 0xffffffffL);
             String other = owner.put(ids[i], name);
             if (other != null) {
                 throw new IllegalArgumentException("cookie " + config.name() + ": servers " + other + " and " + name
-                        + " derive the same cookie id " + ids[i] + "; rename one of them or change cookie.key");
+                        + " have the same cookie id " + ids[i] + "; rename one of them, change cookie.key or set a"
+                        + " different server cookie");
             }
         }
         this.slots = new int[Integer.highestOneBit(Math.max(1, ids.length) * 4 - 1) << 1];
@@ -124,16 +138,16 @@ public final class StickyCookies {
         if (value == null) {
             return pack(CookieStatus.NONE, NO_SERVER, false, 0);
         }
-        // No separate pass over the value: every part is parsed strictly (hex digits, fixed id length, tag), so
-        // anything we did not write fails one of those checks.
+        // No separate pass over the value: every part is parsed strictly (id lookup, hex dates, tag), so anything
+        // we did not write fails one of those checks.
         int len = value.length();
-        if (len < ID_DIGITS || len > MAX_VALUE_LENGTH) {
+        if (len == 0 || len > MAX_VALUE_LENGTH) {
             return invalid();
         }
         int end = len;
         if (signer != null) {
             int dot = len - TAG_DIGITS - 1;
-            if (dot < ID_DIGITS || value.charAt(dot) != '.') {
+            if (dot < 1 || value.charAt(dot) != '.') {
                 return invalid();
             }
             long tag = 0;
@@ -149,13 +163,14 @@ public final class StickyCookies {
             }
             end = dot;
         }
-        int idEnd = ID_DIGITS;
-        if (idEnd != end && value.charAt(idEnd) != '.' || hex(value, 0, ID_DIGITS) < 0) {
-            return invalid();
+        int idEnd = value.indexOf('.');
+        if (idEnd < 0 || idEnd > end) {
+            idEnd = end;
         }
         int server = lookup(value, 0, idEnd);
         if (server < 0) {
-            return pack(CookieStatus.SERVER_UNKNOWN, NO_SERVER, false, 0);
+            // Shaped like an id but naming no server: a removed server, or another key. Anything else is garbage.
+            return idChars(value, idEnd) ? pack(CookieStatus.SERVER_UNKNOWN, NO_SERVER, false, 0) : invalid();
         }
         long now = nowMillis / 1000;
         if (!dated) {
@@ -306,6 +321,19 @@ public final class StickyCookies {
             from++;
         }
         return from;
+    }
+
+    private static boolean idChars(String value, int end) {
+        if (end == 0 || end > 32) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int lookup(String value, int from, int to) {

@@ -90,4 +90,11 @@ class UuidMapConfigTest {
                         RouteConfig.to("r", RouteMatch.pathPrefix("/x/"), "app")), List.of(app), null))
                 .hasMessageContaining("duplicate route name r");
     }
+
+    @ParameterizedTest
+    @CsvSource({"'a b'", "x.y", "''", "0123456789abcdef0123456789abcdef0"})
+    void serverCookieValuesAreCookieSafe(String cookie) {
+        assertThatThrownBy(() -> new ServerConfig("s", "127.0.0.1", 1, 1, false, 0, cookie))
+                .hasMessageContaining("cookie = " + cookie);
+    }
 }

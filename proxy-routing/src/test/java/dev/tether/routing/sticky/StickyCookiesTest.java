@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tether.routing.CookieStatus;
 import dev.tether.routing.config.StickyCookieConfig;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,10 +52,11 @@ class StickyCookiesTest {
     @CsvSource({
         "'', INVALID",
         "deadbeef, SERVER_UNKNOWN",
-        "node1, INVALID",
-        "DEADBEEF, INVALID",
+        "node1, SERVER_UNKNOWN",
+        "DEADBEEF, SERVER_UNKNOWN",
         "deadbeef.x, SERVER_UNKNOWN",
-        "deadbeefx, INVALID",
+        "dead/beef, INVALID",
+        "0123456789abcdef0123456789abcdef0, INVALID",
         "'a b', INVALID",
         "'é', INVALID",
     })
@@ -195,5 +197,23 @@ class StickyCookiesTest {
                 .hasMessageContaining("key has 5 characters");
         assertThatThrownBy(() -> StickyCookieConfig.insert("a;b")).hasMessageContaining("not allowed");
         assertThat(config(Duration.ZERO, Duration.ZERO, KEY).toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void explicitServerCookiesKeepHaproxySessions() {
+        StickyCookies c = new StickyCookies(StickyCookieConfig.insert("srv"), SERVERS,
+                Arrays.asList("server-pro-ha-1", null, "s3"));
+        assertThat(c.id(0)).isEqualTo("server-pro-ha-1");
+        assertThat(c.id(1)).hasSize(8);
+        assertThat(StickyCookies.server(c.read("server-pro-ha-1", T0))).isEqualTo(0);
+        assertThat(StickyCookies.server(c.read("s3", T0))).isEqualTo(2);
+        assertThat(StickyCookies.status(c.read("s4", T0))).isEqualTo(CookieStatus.SERVER_UNKNOWN);
+        StickyCookies dated = new StickyCookies(config(Duration.ofHours(1), Duration.ZERO, KEY), SERVERS,
+                Arrays.asList("server-pro-ha-1", null, null));
+        long now = T0 / 1000;
+        assertThat(StickyCookies.server(dated.read(dated.value(0, now, now), T0))).isEqualTo(0);
+        assertThatThrownBy(() -> new StickyCookies(StickyCookieConfig.insert("srv"), SERVERS,
+                        Arrays.asList("same", "same", null)))
+                .hasMessageContaining("servers node1 and node2 have the same cookie id same");
     }
 }
