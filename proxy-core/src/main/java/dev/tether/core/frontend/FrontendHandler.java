@@ -1,18 +1,31 @@
 package dev.tether.core.frontend;
 
 import dev.tether.core.backend.BackendConnection;
+import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.BackendListener;
+import dev.tether.core.backend.NettyFailures;
 import dev.tether.core.config.BackendTimeouts;
+import dev.tether.core.frontdoor.ClientAddress;
 import dev.tether.core.http.ErrorResponses;
 import dev.tether.core.http.HeaderRewriter;
 import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.TerminationState;
+import dev.tether.core.tunnel.Tunnel;
+import dev.tether.core.tunnel.WebSocketUpgrade;
+import dev.tether.health.TrafficOutcome;
 import dev.tether.routing.CookieAction;
 import dev.tether.routing.Reason;
 import dev.tether.routing.RouteDecision;
-import dev.tether.routing.model.Server;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
+import dev.tether.routing.model.Server;
+import dev.tether.routing.redispatch.Attempt;
+import dev.tether.routing.redispatch.AttemptHistory;
+import dev.tether.routing.redispatch.ExchangeFacts;
+import dev.tether.routing.redispatch.FailureKind;
+import dev.tether.routing.redispatch.RedispatchDecision;
+import dev.tether.routing.redispatch.RedispatchPolicy;
+import dev.tether.routing.sticky.StickyCookies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,24 +46,13 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import dev.tether.core.backend.BackendConnector;
-import dev.tether.core.tunnel.Tunnel;
-import dev.tether.core.frontdoor.ClientAddress;
-import dev.tether.core.backend.NettyFailures;
-import dev.tether.health.TrafficOutcome;
-import dev.tether.routing.redispatch.Attempt;
-import dev.tether.routing.redispatch.AttemptHistory;
-import dev.tether.routing.redispatch.ExchangeFacts;
-import dev.tether.routing.redispatch.FailureKind;
-import dev.tether.routing.redispatch.RedispatchDecision;
-import dev.tether.routing.redispatch.RedispatchPolicy;
-import dev.tether.core.tunnel.WebSocketUpgrade;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -364,12 +366,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         leaveQueue();
         decision = f;
         timeouts = context.config().timeouts(decision.server().backend());
+        if (f.stripCookie()) {
+            stripStickyCookie(table.config().backend(f.server().backend()).cookie().name());
+        }
         if (requestHasBody) {
             arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
         } else {
             arm(Phase.NONE, null);
         }
         connect(false);
+    }
+
+    /** {@code indirect} cookies are Tether's business only: the server never sees them. */
+    private void stripStickyCookie(String name) {
+        HttpHeaders headers = request.headers();
+        List<String> values = headers.getAll(HttpHeaderNames.COOKIE);
+        if (values.isEmpty()) {
+            return;
+        }
+        headers.remove(HttpHeaderNames.COOKIE);
+        for (String value : values) {
+            String rest = StickyCookies.strip(value, name);
+            if (rest != null) {
+                headers.add(HttpHeaderNames.COOKIE, rest);
+            }
+        }
     }
 
     /** The backend a rule sends to ({@code default} is the default backend), or {@code null}. */
