@@ -43,6 +43,8 @@ public final class StickyCookies {
 
     private final StickyCookieConfig config;
     private final String[] ids;
+    // The length every id has when none is configured by hand (8), else -1: spares an indexOf per request.
+    private final int idLength;
     private final int[] slots;
     private final SipHash signer;
     private final boolean dated;
@@ -90,6 +92,13 @@ public final class StickyCookies {
                         + " different server cookie");
             }
         }
+        int common = ids.length == 0 ? -1 : ids[0].length();
+        for (String id : ids) {
+            if (id.length() != common) {
+                common = -1;
+            }
+        }
+        this.idLength = common;
         this.slots = new int[Integer.highestOneBit(Math.max(1, ids.length) * 4 - 1) << 1];
         Arrays.fill(slots, -1);
         for (int i = 0; i < ids.length; i++) {
@@ -163,9 +172,14 @@ public final class StickyCookies {
             }
             end = dot;
         }
-        int idEnd = value.indexOf('.');
-        if (idEnd < 0 || idEnd > end) {
-            idEnd = end;
+        int idEnd;
+        if (idLength > 0 && (end == idLength || end > idLength && value.charAt(idLength) == '.')) {
+            idEnd = idLength;
+        } else {
+            idEnd = value.indexOf('.');
+            if (idEnd < 0 || idEnd > end) {
+                idEnd = end;
+            }
         }
         int server = lookup(value, 0, idEnd);
         if (server < 0) {
