@@ -42,7 +42,10 @@ public final class TetherConf {
         }
         b.append("    ]\n");
         if (setup.sticky()) {
-            b.append("    cookie { name = ").append(ProxySetup.COOKIE).append(" }\n");
+            // As HAProxy's "cookie SRV insert indirect nocache": strip it before the server, Cache-Control: private,
+            // no HttpOnly attribute.
+            b.append("    cookie { name = ").append(ProxySetup.COOKIE)
+                    .append(", indirect = on, nocache = on, httponly = off }\n");
         }
         b.append("    health-check { enabled = on, method = HEAD, path = /status, interval = 2s }\n");
         b.append("  }\n");

@@ -54,6 +54,9 @@ class ContestantConfTest {
         assertThat(app.hasPath("cookie.name")).isEqualTo(profile == Profile.STICKY);
         if (profile == Profile.STICKY) {
             assertThat(app.getString("cookie.name")).isEqualTo("SRV");
+            assertThat(app.getBoolean("cookie.indirect")).isTrue();
+            assertThat(app.getBoolean("cookie.nocache")).isTrue();
+            assertThat(app.getBoolean("cookie.httponly")).isFalse();
         }
         if (Files.isRegularFile(TETHER_JAR)) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
