@@ -281,6 +281,8 @@ public final class Tether {
                 reloads = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "tether-reload");
                     t.setDaemon(true);
+                    // Created from the signal thread, which has none; Typesafe Config needs one for reference.conf.
+                    t.setContextClassLoader(Tether.class.getClassLoader());
                     return t;
                 });
             }

@@ -14,12 +14,13 @@ import java.util.TreeSet;
 
 /**
  * What a reload changes, by name: backends, servers ({@code backend/server}) and listeners added, removed or
- * changed, and whether the rules changed. A backend is "changed" when its own settings, its server list or its
- * health checks differ; such a backend gets a new health checker, an unchanged one keeps its own (no flap).
+ * changed, and whether the rules changed. A backend is "changed" when its own settings (balance, cookie, retries,
+ * redispatch, timeouts, health checks, slow start) differ. A changed backend, or one whose servers changed, gets a new
+ * health checker ({@link #recheck}); any other keeps its own, so its servers do not flap.
  *
  * @param backendsAdded backend names new in the next configuration
  * @param backendsRemoved backend names gone from it
- * @param backendsChanged backends in both whose settings, servers or health checks differ
+ * @param backendsChanged backends in both whose own settings differ (not counting their servers)
  * @param serversAdded {@code backend/server} ids new in the next configuration
  * @param serversRemoved ids gone from it
  * @param serversChanged ids in both whose address, weight, backup or maxconn differ
@@ -72,7 +73,9 @@ public record ConfigDiff(
                     sRemoved.add(b.name() + "/" + s.name());
                 }
             }
-            if (!was.equals(b) || !Objects.equals(old.health(b.name()), next.health(b.name()))
+            boolean settings = was.balance() != b.balance() || !Objects.equals(was.cookie(), b.cookie())
+                    || was.retries() != b.retries() || was.redispatch() != b.redispatch();
+            if (settings || !Objects.equals(old.health(b.name()), next.health(b.name()))
                     || !Objects.equals(old.passiveHealth(b.name()), next.passiveHealth(b.name()))
                     || !Objects.equals(old.timeouts(b.name()), next.timeouts(b.name()))
                     || !Objects.equals(old.slowStart(b.name()), next.slowStart(b.name()))) {
@@ -123,9 +126,16 @@ public record ConfigDiff(
         restartNeeded = List.copyOf(restartNeeded);
     }
 
-    /** Whether a backend needs a new health checker: added, or changed. */
+    /** Whether a backend needs a new health checker: added, changed, or with servers added, removed or changed. */
     public boolean recheck(String backend) {
-        return backendsAdded.contains(backend) || backendsChanged.contains(backend);
+        String prefix = backend + "/";
+        if (backendsRemoved.contains(backend)) {
+            return false;
+        }
+        return backendsAdded.contains(backend) || backendsChanged.contains(backend)
+                || serversAdded.stream().anyMatch(id -> id.startsWith(prefix))
+                || serversRemoved.stream().anyMatch(id -> id.startsWith(prefix))
+                || serversChanged.stream().anyMatch(id -> id.startsWith(prefix));
     }
 
     public boolean isEmpty() {
