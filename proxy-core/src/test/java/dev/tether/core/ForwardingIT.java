@@ -77,6 +77,20 @@ class ForwardingIT {
     }
 
     @Test
+    void idlePooledConnectionsAreClosedAfterThePoolIdleTimeout() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        var d = dev.tether.core.config.BackendTimeouts.defaults();
+        p.timeouts = new dev.tether.core.config.BackendTimeouts(d.connect(), d.server(), d.queue(), d.tunnel(),
+                Duration.ofMillis(200), d.poolMaxIdle());
+        proxy = p.start();
+        assertThat(get("/one").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).until(() -> proxy.connector().idleConnections() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connector().idleConnections() == 0);
+        assertThat(get("/two").statusCode()).isEqualTo(200);
+        assertThat(a.connections()).isEqualTo(2);
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         proxy = new TestProxy().backends(a, b).start();
         try (RawClient raw = new RawClient(proxy.port())) {

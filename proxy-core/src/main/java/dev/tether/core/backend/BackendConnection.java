@@ -13,7 +13,8 @@ public final class BackendConnection {
     private final String serverId;
     private final BackendHandler handler;
     private int exchanges;
-    long idleSinceNanos;
+    /** When an idle pooled connection expires; the pool closes it then. */
+    long idleDeadlineNanos;
 
     BackendConnection(Channel channel, Server server, BackendHandler handler) {
         this.channel = channel;

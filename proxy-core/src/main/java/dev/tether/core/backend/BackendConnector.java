@@ -36,12 +36,38 @@ public final class BackendConnector {
     private final Transport transport;
     private final ExchangeListener events;
     private final AtomicInteger idle = new AtomicInteger();
-    private final FastThreadLocal<Map<String, ArrayDeque<BackendConnection>>> pools = new FastThreadLocal<>() {
+    private final FastThreadLocal<LoopPool> pools = new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<BackendConnection>> initialValue() {
-            return new HashMap<>();
+        protected LoopPool initialValue() {
+            return new LoopPool();
         }
     };
+
+    /** One event loop's idle connections by server id, swept for expired ones once a second. */
+    private final class LoopPool {
+        final Map<String, ArrayDeque<BackendConnection>> byServer = new HashMap<>();
+        boolean sweeping;
+
+        void startSweeping(EventLoop loop) {
+            if (!sweeping) {
+                sweeping = true;
+                loop.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+            }
+        }
+
+        private void sweep() {
+            long now = System.nanoTime();
+            for (ArrayDeque<BackendConnection> idleConnections : byServer.values()) {
+                // Oldest first: stop at the first connection still within its idle timeout.
+                BackendConnection c;
+                while ((c = idleConnections.peekFirst()) != null && now - c.idleDeadlineNanos >= 0) {
+                    idleConnections.pollFirst();
+                    idle.decrementAndGet();
+                    c.channel().close();
+                }
+            }
+        }
+    }
 
     public BackendConnector(Transport transport, ExchangeListener events) {
         this.transport = transport;
@@ -55,7 +81,7 @@ public final class BackendConnector {
 
     /** An idle usable connection to {@code server} from this loop's pool, or {@code null}. Call on {@code loop}. */
     public BackendConnection pooled(Server server, EventLoop loop, BackendTimeouts timeouts) {
-        ArrayDeque<BackendConnection> idleConnections = pools.get().get(server.id());
+        ArrayDeque<BackendConnection> idleConnections = pools.get().byServer.get(server.id());
         if (idleConnections == null) {
             return null;
         }
@@ -63,7 +89,7 @@ public final class BackendConnector {
         BackendConnection c;
         while ((c = idleConnections.pollLast()) != null) {
             idle.decrementAndGet();
-            if (c.isUsable() && now - c.idleSinceNanos < timeouts.poolIdle().toNanos()) {
+            if (c.isUsable() && now - c.idleDeadlineNanos < 0) {
                 return c;
             }
             c.channel().close();
@@ -114,22 +140,18 @@ public final class BackendConnector {
             c.channel().close();
             return;
         }
-        ArrayDeque<BackendConnection> idleConnections = pools.get().computeIfAbsent(c.serverId(), id -> new ArrayDeque<>());
+        LoopPool pool = pools.get();
+        ArrayDeque<BackendConnection> idleConnections =
+                pool.byServer.computeIfAbsent(c.serverId(), id -> new ArrayDeque<>());
         if (idleConnections.size() >= timeouts.poolMaxIdle()) {
             c.channel().close();
             return;
         }
-        long stamp = System.nanoTime();
-        c.idleSinceNanos = stamp;
+        c.idleDeadlineNanos = System.nanoTime() + timeouts.poolIdle().toNanos();
         idleConnections.addLast(c);
         idle.incrementAndGet();
         // Reading while idle lets the handler see a server's FIN (or unexpected bytes) and close at once.
         c.channel().read();
-        c.channel().eventLoop().schedule(() -> {
-            if (c.idleSinceNanos == stamp && idleConnections.remove(c)) {
-                idle.decrementAndGet();
-                c.channel().close();
-            }
-        }, timeouts.poolIdle().toNanos(), TimeUnit.NANOSECONDS);
+        pool.startSweeping(c.channel().eventLoop());
     }
 }

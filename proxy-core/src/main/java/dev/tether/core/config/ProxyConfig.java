@@ -63,9 +63,13 @@ public record ProxyConfig(
                 passiveHealth, slowStart, admin);
     }
 
+    /** The backend's timeouts; called per request, so the fallback is a constant, not a new object. */
     public BackendTimeouts timeouts(String backend) {
-        return timeouts.getOrDefault(backend, BackendTimeouts.defaults());
+        BackendTimeouts t = timeouts.get(backend);
+        return t != null ? t : DEFAULT_TIMEOUTS;
     }
+
+    private static final BackendTimeouts DEFAULT_TIMEOUTS = BackendTimeouts.defaults();
 
     public HealthCheckConfig health(String backend) {
         return health.getOrDefault(backend, HealthCheckConfig.disabled());

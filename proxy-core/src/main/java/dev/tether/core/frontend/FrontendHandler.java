@@ -48,6 +48,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -119,6 +120,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean requestHasBody;
     private String webSocketKey;
     private ClientAddress client;
+    private InetAddress peerAddress;
+    private String peerText;
     private long startNanos;
     private long startMillis;
     private RoutingTable table;
@@ -1075,11 +1078,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** The client's address: the TCP peer, or what a trusted proxy in front of Tether says it is. */
     private String clientAddress() {
-        if (client != null && client.client() != null) {
+        if (peerText == null) {
+            InetSocketAddress r = remote();
+            peerAddress = r == null ? null : r.getAddress();
+            peerText = peerAddress == null ? "unknown" : peerAddress.getHostAddress();
+        }
+        if (client != null && client.client() != null && !client.client().equals(peerAddress)) {
             return client.client().getHostAddress();
         }
-        InetSocketAddress r = remote();
-        return r == null || r.getAddress() == null ? null : r.getAddress().getHostAddress();
+        return peerText;
     }
 
     // ---------------------------------------------------------------- timers
