@@ -57,7 +57,7 @@ public final class Router {
 
     /** Decides where {@code request} goes; see the class comment for every outcome. */
     public RouteDecision route(RequestView request, RoutingTable table) {
-        CompiledRoute route = firstMatch(request, table.routes());
+        CompiledRoute route = firstMatch(request, table);
         int slot = route != null ? route.index() : table.routes().length;
         BackendSnapshot backend = table.backendOfSlot(slot);
         String rule = route != null ? route.name() : "default";
@@ -196,8 +196,11 @@ public final class Router {
                 new CookieAction.Set(setCookie, backend.cookies.config().nocache()), backend.stripCookie());
     }
 
-    private static CompiledRoute firstMatch(RequestView request, CompiledRoute[] routes) {
-        for (CompiledRoute r : routes) {
+    /** The first route in configuration order that matches; only routes whose path prefix fits are tried. */
+    private static CompiledRoute firstMatch(RequestView request, RoutingTable table) {
+        CompiledRoute[] routes = table.routes();
+        for (int i : table.candidates(request.path())) {
+            CompiledRoute r = routes[i];
             if (r.matcher().matches(request)) {
                 return r;
             }

@@ -5,6 +5,7 @@ import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.match.PathIndex;
 import dev.tether.routing.match.RouteMatcher;
 import dev.tether.routing.match.UuidShardMap;
 import dev.tether.routing.model.Server;
@@ -31,6 +32,7 @@ public final class RoutingTable {
     private final Map<String, BackendSnapshot> backends;
     // The backend of each route by route index, the default backend (or null) last: no map lookup per request.
     private final BackendSnapshot[] bySlot;
+    private final PathIndex pathIndex;
 
     private RoutingTable(
             RoutingConfig config,
@@ -47,6 +49,11 @@ public final class RoutingTable {
         }
         String fallback = config.defaultBackend();
         bySlot[routes.length] = fallback == null ? null : backends.get(fallback);
+        List<String> prefixes = new ArrayList<>(routes.length);
+        for (CompiledRoute r : routes) {
+            prefixes.add(r.matcher().requiredPrefix());
+        }
+        this.pathIndex = new PathIndex(prefixes);
     }
 
     /**
@@ -148,6 +155,11 @@ public final class RoutingTable {
     public StickyCookies cookies(String backend) {
         BackendSnapshot b = backends.get(backend);
         return b == null ? null : b.cookies;
+    }
+
+    /** Indices, ascending, of the routes whose path condition {@code path} can satisfy. */
+    int[] candidates(String path) {
+        return pathIndex.candidates(path);
     }
 
     CompiledRoute[] routes() {

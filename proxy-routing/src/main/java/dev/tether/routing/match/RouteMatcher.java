@@ -37,6 +37,21 @@ public final class RouteMatcher {
         }
     }
 
+    /**
+     * A prefix every path this matcher accepts starts with: the longest of the exact path, the path prefix and the
+     * regex's literal prefix; empty when the rule does not constrain the path. Used by {@link PathIndex}.
+     */
+    public String requiredPrefix() {
+        String best = regexPrefix;
+        if (prefix != null && prefix.length() > best.length()) {
+            best = prefix;
+        }
+        if (exact != null && exact.length() > best.length()) {
+            best = exact;
+        }
+        return best;
+    }
+
     /** Whether every condition that is set holds for this request. */
     public boolean matches(RequestView request) {
         String path = request.path();
