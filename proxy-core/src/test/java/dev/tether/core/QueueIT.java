@@ -69,6 +69,28 @@ class QueueIT {
     }
 
     @Test
+    void aQueuedPostKeepsItsBodyAndTheConnectionStaysUsable() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        p.timeouts = queue(Duration.ofSeconds(10));
+        proxy = p.start();
+        proxy.tables().setServerState("app", "a", ServerState.DOWN);
+        CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(
+                HttpRequest.newBuilder(TestProxy.uri(proxy, "/upload"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        proxy.tables().setServerState("app", "a", ServerState.UP);
+        HttpResponse<String> r = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("bytes=5000 ");
+        // The pooled server connection is in a clean state for the next requests.
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("/after").get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        assertThat(a.connections()).isEqualTo(1);
+    }
+
+    @Test
     void queueTimeoutGives503() throws Exception {
         TestProxy p = new TestProxy().backends(a);
         p.timeouts = queue(Duration.ofMillis(300));

@@ -514,7 +514,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (last) {
             requestComplete = true;
         }
-        if (decision == null) {
+        if (decision == null && !queued) {
             // Answered locally already; the body goes nowhere.
             content.release();
             maybeFinish();
