@@ -118,6 +118,22 @@ class ErrorsIT {
     }
 
     @Test
+    void pooledConnectionClosedOnReuseIsRetriedOnceOnAFreshConnection() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        assertThat(get("/warm").statusCode()).isEqualTo(200);
+        // The pooled connection carries the next GET; the server closes without answering. An idempotent
+        // request that got no answer on a reused connection goes again on a new one, which here fails as well.
+        assertThat(get("/close").statusCode()).isEqualTo(502);
+        assertThat(a.count("/close")).isEqualTo(2);
+        assertThat(a.connections()).isEqualTo(2);
+        // A POST is never sent twice.
+        HttpResponse<String> post = client.send(HttpRequest.newBuilder(TestProxy.uri(proxy, "/close"))
+                .POST(HttpRequest.BodyPublishers.ofString("once")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(502);
+        assertThat(a.count("/close")).isEqualTo(3);
+    }
+
+    @Test
     void garbageFromTheServerGives502() throws Exception {
         proxy = new TestProxy().backends(a).start();
         assertThat(get("/garbage").statusCode()).isEqualTo(502);

@@ -580,6 +580,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         connection.attach(this);
         requestBytesWritten = true;
         connection.channel().write(request, connection.channel().voidPromise());
+        if (requestComplete && body.isEmpty() && !requestHasBody) {
+            // A retry of a body-less request: its end went with the failed attempt, so end it again here.
+            writeToServer(LastHttpContent.EMPTY_LAST_CONTENT);
+            onRequestSent();
+        }
         HttpContent c;
         while ((c = body.poll()) != null) {
             boolean last = c instanceof LastHttpContent;
