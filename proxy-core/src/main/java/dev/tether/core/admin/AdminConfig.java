@@ -15,6 +15,8 @@ import java.util.List;
  * @param allowedCidrs peers allowed to connect, like {@code 10.0.0.0/8}; empty allows every peer
  * @param basicAuthUser user for basic auth, or {@code null} for no auth
  * @param basicAuthPassword password for basic auth, set exactly when the user is
+ * @param apiToken bearer token required on the runtime API ({@code /api/...}) instead of basic auth, or
+ *     {@code null} for none (then {@code /api/...} is protected like every other path)
  */
 public record AdminConfig(
         String address,
@@ -22,7 +24,8 @@ public record AdminConfig(
         String statsUri,
         List<String> allowedCidrs,
         String basicAuthUser,
-        String basicAuthPassword) {
+        String basicAuthPassword,
+        String apiToken) {
 
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
     public static final int DEFAULT_PORT = 8404;
@@ -54,9 +57,28 @@ public record AdminConfig(
         } else if (basicAuthUser != null && (basicAuthUser.isEmpty() || basicAuthUser.contains(":"))) {
             problems.add("admin.user = '" + basicAuthUser + "' (expected a non-empty name without ':')");
         }
+        if (apiToken != null && (apiToken.length() < 16 || !apiToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            problems.add("admin.api-token must be at least 16 printable characters without spaces");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+    }
+
+    /** Without an API token. */
+    public AdminConfig(
+            String address,
+            int port,
+            String statsUri,
+            List<String> allowedCidrs,
+            String basicAuthUser,
+            String basicAuthPassword) {
+        this(address, port, statsUri, allowedCidrs, basicAuthUser, basicAuthPassword, null);
+    }
+
+    /** This configuration with a bearer token for {@code /api/...}, or none ({@code null}). */
+    public AdminConfig withApiToken(String token) {
+        return new AdminConfig(address, port, statsUri, allowedCidrs, basicAuthUser, basicAuthPassword, token);
     }
 
     /** Loopback, port 8404, {@code /stats}, no CIDR list, no auth. */

@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
+    /** Paths of the runtime API, which {@link AdminConfig#apiToken()} protects. */
+    static final String API_PREFIX = "/api/";
 
     private final List<Cidr> allowed;
     private final Map<String, AdminEndpoint> endpoints;
     private final byte[] expectedAuthorization;
+    private final byte[] expectedBearer;
     private Boolean peerAllowed;
 
     AdminHandler(List<Cidr> allowed, AdminConfig config, Map<String, AdminEndpoint> endpoints) {
@@ -46,6 +49,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 .getBytes(StandardCharsets.UTF_8))
                         .getBytes(StandardCharsets.US_ASCII)
                 : null;
+        this.expectedBearer =
+                config.apiToken() == null ? null : config.apiToken().getBytes(StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -59,13 +64,21 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             send(ctx, request, AdminResponse.text(400, "400 Bad Request"), true);
             return;
         }
-        if (expectedAuthorization != null && !authorised(request)) {
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        // With an API token, the runtime API takes the token instead of basic auth (scripts and the CLI hold it).
+        if (expectedBearer != null && query.path().startsWith(API_PREFIX)) {
+            if (!bearerAuthorised(request)) {
+                FullHttpResponse response = response(request, AdminResponse.text(401, "401 Unauthorized"));
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tether api\"");
+                write(ctx, request, response, false);
+                return;
+            }
+        } else if (expectedAuthorization != null && !authorised(request)) {
             FullHttpResponse response = response(request, AdminResponse.text(401, "401 Unauthorized"));
             response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"tether admin\", charset=\"UTF-8\"");
             write(ctx, request, response, false);
             return;
         }
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
         AdminEndpoint endpoint = endpoints.get(query.path());
         if (endpoint == null) {
             send(ctx, request, AdminResponse.text(404, "404 Not Found: " + query.path()), false);
@@ -97,6 +110,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         return peerAllowed;
+    }
+
+    private boolean bearerAuthorised(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(header.substring(7).strip().getBytes(StandardCharsets.US_ASCII), expectedBearer);
     }
 
     private boolean authorised(FullHttpRequest request) {

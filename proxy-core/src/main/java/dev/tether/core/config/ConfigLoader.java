@@ -357,11 +357,17 @@ public final class ConfigLoader {
             admin.problem(user == null ? "password" : "user", "user and password are set together, or neither"
                     + " (no authentication)");
         }
+        String token = admin.optionalString("api-token", "expected a token of at least 16 characters, or null");
+        if (token != null && (token.length() < 16 || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            // A secret is not echoed into logs, even a malformed one.
+            problems.add(admin.raw("api-token").origin(), admin.path("api-token"), "(not shown)",
+                    "expected at least 16 printable characters without spaces, or null for no token");
+        }
         if (problems.reported() != before || !enabled) {
             return null;
         }
         try {
-            return new AdminConfig(address, port, statsUri, cidrs, user, password);
+            return new AdminConfig(address, port, statsUri, cidrs, user, password, token);
         } catch (IllegalArgumentException e) {
             admin.problem(e.getMessage());
             return null;

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *   tether set-weight BACKEND SERVER N
  *   tether route PATH [--method M] [--host H] [--cookie NAME=VALUE]... [--header 'Name: value']...
  *   tether reload                                  reload the configuration file; prints the diff or the errors
- *   options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth)
+ *   options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth),
+ *            --token TOKEN (admin.api-token; default: the TETHER_ADMIN_TOKEN environment variable)
  * </pre>
  *
  * Exit codes: 0 done, 1 refused (bad request, invalid configuration), 69 admin listener unreachable, 64 bad usage.
@@ -40,7 +41,8 @@ public final class OpsCommand {
                    tether route PATH [--method M] [--host H] [--cookie NAME=VALUE] [--header 'Name: value']
                                                               where such a request would go (dry run)
                    tether reload                              reload the configuration file of the running Tether
-            options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth)""";
+            options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth),
+                     --token TOKEN (admin.api-token; default $TETHER_ADMIN_TOKEN)""";
 
     private static final Pattern RELOAD_ID = Pattern.compile("\"id\":(\\d+)");
 
@@ -52,8 +54,14 @@ public final class OpsCommand {
     private String auth;
 
     public OpsCommand(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv("TETHER_ADMIN_TOKEN"));
+    }
+
+    /** @param token the admin API token, or {@code null} ({@code --token} overrides it) */
+    public OpsCommand(PrintStream out, PrintStream err, String token) {
         this.out = out;
         this.err = err;
+        this.auth = token == null || token.isBlank() ? null : "Bearer " + token.strip();
     }
 
     /** Runs one subcommand; returns the exit code. */
@@ -73,6 +81,7 @@ public final class OpsCommand {
                 case "--admin" -> admin = args[++i];
                 case "--user" -> auth = "Basic " + Base64.getEncoder()
                         .encodeToString(args[++i].getBytes(StandardCharsets.UTF_8));
+                case "--token" -> auth = "Bearer " + args[++i];
                 case "--cookie" -> cookies.add(args[++i]);
                 case "--header" -> headers.add(args[++i]);
                 case "--method" -> method = args[++i];
@@ -175,6 +184,10 @@ public final class OpsCommand {
 
     private int failed(HttpResponse<String> r) {
         err.print("tether: " + r.statusCode() + " " + r.body());
+        if (r.statusCode() == 401) {
+            err.println("tether: the admin listener wants credentials: --token TOKEN (or TETHER_ADMIN_TOKEN)"
+                    + " for admin.api-token, --user USER:PASSWORD for basic auth");
+        }
         return 1;
     }
 

@@ -217,7 +217,7 @@ class OpsApiIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OpsCommand cli = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), null);
         String at = "127.0.0.1:" + adminPort;
 
         assertThat(cli.run(new String[] {"set-state", "app", "a", "drain", "--admin", at})).isZero();
@@ -232,7 +232,44 @@ class OpsApiIT {
                 .contains("\"server\":\"b\",\"state\":\"UP\",\"reason\":\"PATH_RULE\"");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("400").contains("expected ready, drain or maint")
                 .contains("409");
-        assertThat(new OpsCommand(new PrintStream(out), new PrintStream(err)).run(
+        assertThat(new OpsCommand(new PrintStream(out), new PrintStream(err), null).run(
                 new String[] {"servers", "--admin", "127.0.0.1:1"})).isEqualTo(69);
+    }
+
+    @Test
+    void apiTokenGuardsTheApiButNotTheRest() throws Exception {
+        tether.stop();
+        TestProxy p = new TestProxy().backends(a, b);
+        String token = "0123456789abcdef-token";
+        tether = Tether.start(p.config().withAdmin(AdminConfig.onPort(0).withApiToken(token)), p.events);
+        adminPort = tether.adminAddress().getPort();
+
+        assertThat(admin("GET", "/api/servers").statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/api/servers/app/a/state?state=maint")).header("Authorization", "Bearer nope")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"tether api\"");
+        assertThat(tether.adminState("app", "a")).isEqualTo(dev.tether.health.AdminState.READY);
+        assertThat(admin("GET", "/metrics").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> right = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/api/servers/app/a/state")).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString("maint")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+        assertThat(tether.adminState("app", "a")).isEqualTo(dev.tether.health.AdminState.MAINT);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String at = "127.0.0.1:" + adminPort;
+        OpsCommand anonymous = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), null);
+        assertThat(anonymous.run(new String[] {"servers", "--admin", at})).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token");
+        OpsCommand withEnv = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), token);
+        assertThat(withEnv.run(new String[] {"servers", "--admin", at})).isZero();
+        assertThat(anonymous.run(new String[] {"servers", "--admin", at, "--token", token})).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("(?m)^app +a .* MAINT +MAINT ");
     }
 }

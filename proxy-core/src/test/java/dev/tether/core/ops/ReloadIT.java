@@ -357,7 +357,7 @@ class ReloadIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         OpsCommand cli = new OpsCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), null);
 
         int code = cli.run(new String[] {"reload", "--admin", "127.0.0.1:" + tether.adminAddress().getPort()});
 
