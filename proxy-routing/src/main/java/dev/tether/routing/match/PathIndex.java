@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * Narrows an ordered rule list to the rules a path can match, without changing first-match order.
  *
  * <p>Every rule has a required path prefix, possibly empty (see {@link RouteMatcher#requiredPrefix}). The
- * prefixes form a character trie; each node stores, sorted, every rule whose prefix is that node's string or one
+ * prefixes form a character trie (chains without rules compressed into one edge); each node stores, sorted, every rule whose prefix is that node's string or one
  * of its ancestors. Walking the path down the trie as far as it goes therefore ends on a node listing exactly the
  * rules whose prefix the path starts with, in rule order; only those are evaluated. A table of 100
  * {@code /api/vN/...} regex rules costs a walk of a few characters and one regex instead of 100 rejections.
@@ -20,6 +20,7 @@ public final class PathIndex {
         final TreeMap<Character, Node> building = new TreeMap<>();
         final List<Integer> own = new ArrayList<>();
         char[] keys;
+        String[] labels;
         Node[] children;
         int[] candidates;
     }
@@ -39,6 +40,10 @@ public final class PathIndex {
         freeze(root, new int[0]);
     }
 
+    /**
+     * Fixes each node's candidates and compresses chains of nodes without rules of their own into one edge
+     * label, so {@code /dtable-server/} is one {@code startsWith}, not fifteen steps.
+     */
     private static void freeze(Node n, int[] inherited) {
         int[] all = inherited;
         if (!n.own.isEmpty()) {
@@ -49,13 +54,23 @@ public final class PathIndex {
             Arrays.sort(all);
         }
         n.candidates = all;
-        n.keys = new char[n.building.size()];
-        n.children = new Node[n.building.size()];
+        int size = n.building.size();
+        n.keys = new char[size];
+        n.labels = new String[size];
+        n.children = new Node[size];
         int k = 0;
         for (var e : n.building.entrySet()) {
+            StringBuilder label = new StringBuilder().append(e.getKey());
+            Node c = e.getValue();
+            while (c.own.isEmpty() && c.building.size() == 1) {
+                var only = c.building.firstEntry();
+                label.append(only.getKey());
+                c = only.getValue();
+            }
             n.keys[k] = e.getKey();
-            n.children[k] = e.getValue();
-            freeze(e.getValue(), all);
+            n.labels[k] = label.toString();
+            n.children[k] = c;
+            freeze(c, all);
             k++;
         }
         n.building.clear();
@@ -65,27 +80,30 @@ public final class PathIndex {
     /** The indices, ascending, of the rules whose required prefix {@code path} starts with. */
     public int[] candidates(String path) {
         Node n = root;
-        for (int i = 0; i < path.length(); i++) {
-            Node next = child(n, path.charAt(i));
-            if (next == null) {
+        int i = 0;
+        int len = path.length();
+        while (i < len) {
+            int k = child(n, path.charAt(i));
+            if (k < 0 || !path.startsWith(n.labels[k], i)) {
                 break;
             }
-            n = next;
+            i += n.labels[k].length();
+            n = n.children[k];
         }
         return n.candidates;
     }
 
-    private static Node child(Node n, char c) {
+    private static int child(Node n, char c) {
         char[] keys = n.keys;
         if (keys.length <= 8) {
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i] == c) {
-                    return n.children[i];
+                    return i;
                 }
             }
-            return null;
+            return -1;
         }
         int i = Arrays.binarySearch(keys, c);
-        return i >= 0 ? n.children[i] : null;
+        return i >= 0 ? i : -1;
     }
 }
