@@ -28,7 +28,11 @@ import dev.tether.routing.model.ServerState;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +40,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,6 +84,7 @@ public final class Tether {
     private volatile ReloadResult lastReload = ReloadResult.none();
     private volatile Path configFile;
     private ExecutorService reloads;
+    private ScheduledExecutorService watcher;
     private AdminServer admin;
     private OpsApi ops;
     private EventLoopGroup adminGroup;
@@ -246,10 +252,55 @@ public final class Tether {
 
     // ---------------------------------------------------------------- reload
 
-    /** The file {@link #reloadAsync} and SIGHUP load; {@code tether FILE} sets it. */
+    /**
+     * The file {@link #reloadAsync} and SIGHUP load; {@code tether FILE} sets it. With {@code reload-watch} on, the
+     * file is polled from now on and reloaded when it changes.
+     */
     public Tether configFile(Path file) {
         this.configFile = file;
+        Duration every = server.config().reloadWatch();
+        if (!every.isZero()) {
+            watchConfigFile(file, every);
+        }
         return this;
+    }
+
+    /**
+     * Polls {@code file} and reloads when its modification time, size or inode changed. Polling, like the TLS
+     * certificate reload, because editors and Kubernetes ConfigMaps replace files by rename, which a WatchService
+     * on the file's directory reports unreliably. A half-written file is refused like any invalid one, and the next
+     * change is reloaded again.
+     */
+    private synchronized void watchConfigFile(Path file, Duration every) {
+        if (watcher != null) {
+            return;
+        }
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tether-config-watch");
+            t.setDaemon(true);
+            t.setContextClassLoader(Tether.class.getClassLoader());
+            return t;
+        });
+        Object[] seen = {stamp(file)};
+        watcher.scheduleWithFixedDelay(() -> {
+            Object now = stamp(file);
+            if (!now.equals(seen[0])) {
+                seen[0] = now;
+                long id = reloadAsync();
+                log.info("{} changed on disk: reload #{}", file, id);
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        log.info("watching {} every {} for changes (reload-watch)", file, every);
+    }
+
+    /** What identifies a version of the file: modification time, size and inode; "missing" when unreadable. */
+    private static Object stamp(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
+        } catch (IOException e) {
+            return "missing";
+        }
     }
 
     /** Reloads the configuration file on SIGHUP (off the signal thread, one reload at a time). */
@@ -424,6 +475,9 @@ public final class Tether {
         synchronized (this) {
             if (reloads != null) {
                 reloads.shutdownNow();
+            }
+            if (watcher != null) {
+                watcher.shutdownNow();
             }
         }
         if (admin != null) {

@@ -121,6 +121,8 @@ public final class ConfigLoader {
 
         Integer eventLoopThreads = tether.integer("event-loop-threads", 0, 1024);
         Duration drainTimeout = tether.duration("drain-timeout", Duration.ZERO);
+        Boolean reloadWatch = tether.bool("reload-watch");
+        Duration reloadWatchInterval = tether.duration("reload-watch-interval", Duration.ofMillis(1));
         AdminConfig admin = bindAdmin(tether, ref);
         List<ListenerConfig> listeners = bindListeners(tether, ref, admin);
 
@@ -170,7 +172,7 @@ public final class ConfigLoader {
             throw new InvalidConfigException(source, problems.list());
         }
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin);
+                passiveHealth, slowStart, admin, Boolean.TRUE.equals(reloadWatch) ? reloadWatchInterval : Duration.ZERO);
     }
 
     private static void reportNoBackends(Config user, ConfigSection tether) {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param passiveHealth errors on live traffic counted against servers, per backend name
  * @param slowStart weight ramp of a server that came back up, per backend name; zero for none
  * @param admin the admin listener (metrics, stats page), or {@code null} for none
+ * @param reloadWatch how often to poll the configuration file and reload it when it changed; zero for never
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -32,14 +33,32 @@ public record ProxyConfig(
         String source,
         Map<String, PassiveHealthConfig> passiveHealth,
         Map<String, Duration> slowStart,
-        AdminConfig admin) {
+        AdminConfig admin,
+        Duration reloadWatch) {
 
     public ProxyConfig {
+        reloadWatch = reloadWatch == null ? Duration.ZERO : reloadWatch;
         listeners = List.copyOf(listeners);
         timeouts = Map.copyOf(timeouts);
         health = Map.copyOf(health);
         passiveHealth = Map.copyOf(passiveHealth);
         slowStart = Map.copyOf(slowStart);
+    }
+
+    /** A configuration without file watching. */
+    public ProxyConfig(
+            List<ListenerConfig> listeners,
+            RoutingConfig routing,
+            Map<String, BackendTimeouts> timeouts,
+            Map<String, HealthCheckConfig> health,
+            int eventLoopThreads,
+            Duration drainTimeout,
+            String source,
+            Map<String, PassiveHealthConfig> passiveHealth,
+            Map<String, Duration> slowStart,
+            AdminConfig admin) {
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
+                admin, Duration.ZERO);
     }
 
     /**
@@ -60,7 +79,7 @@ public record ProxyConfig(
     /** This configuration with another admin listener, or none ({@code null}). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin);
+                passiveHealth, slowStart, admin, reloadWatch);
     }
 
     /** The backend's timeouts; called per request, so the fallback is a constant, not a new object. */

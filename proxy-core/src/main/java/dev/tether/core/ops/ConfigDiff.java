@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * @param listenersRemoved listener names to close
  * @param listenersChanged listeners in both with other settings (closed and bound again)
  * @param routesChanged whether the rules or the default backend differ
- * @param restartNeeded settings a reload cannot apply (event loop threads, admin listener), empty when none
+ * @param restartNeeded settings a reload cannot apply (event loop threads, admin listener, file watch), empty when
+ *     none
  */
 public record ConfigDiff(
         Set<String> backendsAdded,
@@ -108,6 +109,9 @@ public record ConfigDiff(
         }
         if (!Objects.equals(old.admin(), next.admin())) {
             restart.add("admin");
+        }
+        if (!old.reloadWatch().equals(next.reloadWatch())) {
+            restart.add("reload-watch");
         }
         return new ConfigDiff(bAdded, bRemoved, bChanged, sAdded, sRemoved, sChanged, lAdded, lRemoved, lChanged,
                 routes, restart);

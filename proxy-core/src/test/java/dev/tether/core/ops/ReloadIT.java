@@ -384,4 +384,17 @@ class ReloadIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> tether.lastReload().state().equals("applied"));
         assertThat(tether.lastReload().summary()).isEqualTo("servers +app/c");
     }
+
+    @Test
+    void watchedFileReloadsWhenItChanges() throws Exception {
+        start(conf("", "", a).replace("drain-timeout = 2s", "drain-timeout = 2s\n  reload-watch = on\n"
+                + "  reload-watch-interval = 50ms"));
+
+        Files.writeString(file, conf("", "", a, c).replace("drain-timeout = 2s", "drain-timeout = 2s\n"
+                + "  reload-watch = on\n  reload-watch-interval = 50ms"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tether.lastReload().state().equals("applied"));
+        assertThat(tether.lastReload().summary()).isEqualTo("servers +app/c");
+        assertThat(tether.server().tables().get().server("app", "c")).isNotNull();
+    }
 }
