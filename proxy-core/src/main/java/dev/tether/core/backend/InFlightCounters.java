@@ -4,6 +4,7 @@ import dev.tether.routing.LoadSignal;
 import dev.tether.routing.model.Server;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * Requests in progress per server, shared by all event loops; the load signal least-connections reads.
@@ -20,6 +21,12 @@ public final class InFlightCounters implements LoadSignal {
     public int inFlight(Server server) {
         AtomicInteger c = counts.get(server.id());
         return c == null ? 0 : c.get();
+    }
+
+    /** A direct reader of one server's counter, so balancers need no map lookup per pick. */
+    @Override
+    public IntSupplier reader(Server server) {
+        return counter(server.id())::get;
     }
 
     public int inFlight(String serverId) {
