@@ -13,6 +13,8 @@ import dev.tether.core.metrics.ProxyMetrics;
 import dev.tether.core.ops.ConfigDiff;
 import dev.tether.core.ops.OpsApi;
 import dev.tether.core.ops.ReloadResult;
+import dev.tether.core.ops.ShardPinTable;
+import dev.tether.core.ops.ShardPins;
 import dev.tether.health.AdminState;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthChecker;
@@ -83,6 +85,8 @@ public final class Tether {
     private final AtomicLong reloadIds = new AtomicLong();
     private volatile ReloadResult lastReload = ReloadResult.none();
     private volatile Path configFile;
+    // Outlives reloads: it is what keeps moved shard keys on their old server.
+    private final ShardPinTable shardPins = new ShardPinTable();
     private ExecutorService reloads;
     private ScheduledExecutorService watcher;
     private AdminServer admin;
@@ -462,6 +466,14 @@ public final class Tether {
     /** The admin listener's address, or {@code null} when none is configured. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
+    }
+
+    /**
+     * Shard keys and the server each was last routed to ({@code uuid-map} rules), kept across reloads. Consulted by
+     * the router once it takes a {@code ShardPins} (see {@link ShardPins}); until then only the admin API reads it.
+     */
+    public ShardPinTable shardPins() {
+        return shardPins;
     }
 
     /** The running health checkers, one per backend with checks enabled. */

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  *                                                  where that request would go (a dry run of the router)
  *   POST /api/reload                               reload the configuration file; answers 202 with the reload id
  *   GET  /api/reload                               the last reload: id, state, summary, errors
+ *   GET  /api/pins[?limit=N]                       shard keys kept on their old server after a map change
+ *   POST /api/pins/release?rule=R&amp;key=UUID         move one key now (its old server was restarted)
+ *   POST /api/pins/release?moved=all[&amp;rule=R]       move every such key now
  * </pre>
  *
  * <p>The admin listener matches exact paths, so the per-server paths are registered for every server of the current
@@ -52,6 +55,8 @@ public final class OpsApi {
         admin.endpoint("/api/servers", api::servers);
         admin.endpoint("/api/route", api::route);
         admin.endpoint("/api/reload", api::reload);
+        admin.endpoint("/api/pins", api::pins);
+        admin.endpoint("/api/pins/release", api::releasePin);
         api.registerServers(tether.server().tables().get());
         return api;
     }
@@ -183,6 +188,61 @@ public final class OpsApi {
             return AdminResponse.text(400, "400 Bad Request: " + e.getMessage());
         }
         return AdminResponse.of(200, AdminResponse.JSON, DryRun.json(decision));
+    }
+
+    private AdminResponse pins(AdminRequest request) {
+        if (!request.isRead()) {
+            return AdminResponse.onlyGet();
+        }
+        int limit;
+        try {
+            limit = request.param("limit") == null ? 1000 : Integer.parseInt(request.param("limit"));
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1) {
+            return AdminResponse.text(400, "400 Bad Request: limit = " + request.param("limit")
+                    + " (expected a positive number)");
+        }
+        ShardPinTable table = tether.shardPins();
+        StringBuilder out = new StringBuilder(256).append("{\"pinIdleSeconds\":").append(table.pinIdle().toSeconds())
+                .append(",\"keys\":").append(table.size()).append(",\"moved\":[");
+        List<ShardPinTable.Pin> moved = table.moved(limit);
+        for (int i = 0; i < moved.size(); i++) {
+            ShardPinTable.Pin p = moved.get(i);
+            out.append(i == 0 ? "" : ",").append("{\"rule\":");
+            Json.string(out, p.rule());
+            out.append(",\"key\":");
+            Json.string(out, p.key());
+            out.append(",\"server\":");
+            Json.string(out, p.server());
+            out.append(",\"mapped\":");
+            Json.string(out, p.mapped());
+            out.append(",\"idleSeconds\":").append(p.idle().toSeconds()).append('}');
+        }
+        return AdminResponse.of(200, AdminResponse.JSON, out.append("]}\n").toString());
+    }
+
+    private AdminResponse releasePin(AdminRequest request) {
+        if (!request.method().equals("POST")) {
+            return AdminResponse.text(405, "405 Method Not Allowed: POST ?rule=R&key=UUID or ?moved=all");
+        }
+        String rule = request.param("rule");
+        if ("all".equals(request.param("moved"))) {
+            int released = tether.shardPins().releaseMoved(rule);
+            log.info("admin API: released {} moved shard pins{}", released, rule == null ? "" : " of rule " + rule);
+            return AdminResponse.of(200, AdminResponse.JSON, "{\"released\":" + released + "}\n");
+        }
+        String key = request.param("key");
+        if (rule == null || key == null) {
+            return AdminResponse.text(400, "400 Bad Request: expected ?rule=R&key=UUID or ?moved=all");
+        }
+        boolean released = tether.shardPins().release(rule, key);
+        if (!released) {
+            return AdminResponse.text(404, "404 Not Found: no pin for key " + key + " of rule " + rule);
+        }
+        log.info("admin API: released shard pin {} of rule {}", key, rule);
+        return AdminResponse.of(200, AdminResponse.JSON, "{\"released\":1}\n");
     }
 
     private AdminResponse reload(AdminRequest request) {

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *   tether set-weight BACKEND SERVER N
  *   tether route PATH [--method M] [--host H] [--cookie NAME=VALUE]... [--header 'Name: value']...
  *   tether reload                                  reload the configuration file; prints the diff or the errors
+ *   tether pins                                    shard keys kept on their old server after a map change
+ *   tether release-pin RULE UUID | release-pins    let one key (or every moved key) follow the map now
  *   options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth),
  *            --token TOKEN (admin.api-token; default: the TETHER_ADMIN_TOKEN environment variable)
  * </pre>
@@ -32,7 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class OpsCommand {
 
-    public static final List<String> COMMANDS = List.of("servers", "set-state", "set-weight", "route", "reload");
+    public static final List<String> COMMANDS =
+            List.of("servers", "set-state", "set-weight", "route", "reload", "pins", "release-pin", "release-pins");
 
     public static final String USAGE = """
             usage: tether servers                             list backends and servers (state, health, weight)
@@ -41,6 +44,9 @@ public final class OpsCommand {
                    tether route PATH [--method M] [--host H] [--cookie NAME=VALUE] [--header 'Name: value']
                                                               where such a request would go (dry run)
                    tether reload                              reload the configuration file of the running Tether
+                   tether pins                                shard keys kept on their old server after a map change
+                   tether release-pin RULE UUID               let one moved key follow the map now
+                   tether release-pins                        let every moved key follow the map now
             options: --admin HOST:PORT (default 127.0.0.1:8404), --user USER:PASSWORD (admin basic auth),
                      --token TOKEN (admin.api-token; default $TETHER_ADMIN_TOKEN)""";
 
@@ -111,6 +117,12 @@ public final class OpsCommand {
                 case "route" -> words.size() == 2 ? route(words.get(1), method, host, cookies, headers)
                         : usage("route PATH");
                 case "reload" -> words.size() == 1 ? reload() : usage("reload takes no arguments");
+                case "pins" -> words.size() == 1 ? get("/api/pins") : usage("pins takes no arguments");
+                case "release-pin" -> words.size() == 3
+                        ? post("/api/pins/release?rule=" + enc(words.get(1)) + "&key=" + enc(words.get(2)))
+                        : usage("release-pin RULE UUID");
+                case "release-pins" -> words.size() == 1 ? post("/api/pins/release?moved=all")
+                        : usage("release-pins takes no arguments");
                 default -> usage("unknown command " + words.get(0));
             };
         } catch (IOException e) {
@@ -143,6 +155,15 @@ public final class OpsCommand {
         cookies.forEach(c -> q.append("&cookie=").append(enc(c)));
         headers.forEach(h -> q.append("&header=").append(enc(h)));
         HttpResponse<String> r = send("GET", q.toString());
+        if (r.statusCode() != 200) {
+            return failed(r);
+        }
+        out.print(r.body());
+        return 0;
+    }
+
+    private int get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", path);
         if (r.statusCode() != 200) {
             return failed(r);
         }

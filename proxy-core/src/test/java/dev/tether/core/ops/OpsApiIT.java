@@ -272,4 +272,26 @@ class OpsApiIT {
         assertThat(anonymous.run(new String[] {"servers", "--admin", at, "--token", token})).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("(?m)^app +a .* MAINT +MAINT ");
     }
+
+    @Test
+    void pinsAreListedAndReleased() throws Exception {
+        ShardPinTable pins = tether.shardPins();
+        String base = "ff84e1a1-66e2-4c4e-9d3b-0123456789ab";
+        pins.route("bases", base, "a", s -> true);
+        pins.route("bases", "0b84e1a1-66e2-4c4e-9d3b-0123456789ab", "a", s -> true);
+        pins.route("bases", base, "b", s -> true); // the map moved it
+
+        HttpResponse<String> listed = admin("GET", "/api/pins");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"pinIdleSeconds\":86400").contains("\"keys\":2")
+                .contains("{\"rule\":\"bases\",\"key\":\"ff84e1a166e24c4e9d3b0123456789ab\",\"server\":\"a\","
+                        + "\"mapped\":\"b\",\"idleSeconds\":");
+        JsonReader.parse(listed.body());
+
+        assertThat(admin("POST", "/api/pins/release?rule=bases&key=" + base).statusCode()).isEqualTo(200);
+        assertThat(admin("POST", "/api/pins/release?rule=bases&key=" + base).statusCode()).isEqualTo(404);
+        assertThat(pins.route("bases", base, "b", s -> true)).isEqualTo("b");
+        assertThat(admin("GET", "/api/pins").body()).contains("\"moved\":[]");
+        assertThat(admin("POST", "/api/pins/release?moved=all").body()).contains("\"released\":0");
+    }
 }
