@@ -134,6 +134,19 @@ class ErrorsIT {
     }
 
     @Test
+    void clientThatDisappearsCancelsItsServerRequest() throws Exception {
+        proxy = new TestProxy().backends(a).start();
+        try (RawClient raw = new RawClient(proxy.port())) {
+            raw.send("GET /delay?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+                    .until(() -> proxy.inFlight().inFlight("app/a") == 1);
+        }
+        // The client is gone: the exchange ends and its slot is free long before the server would answer.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+                .until(() -> proxy.inFlight().inFlight("app/a") == 0);
+    }
+
+    @Test
     void garbageFromTheServerGives502() throws Exception {
         proxy = new TestProxy().backends(a).start();
         assertThat(get("/garbage").statusCode()).isEqualTo(502);
