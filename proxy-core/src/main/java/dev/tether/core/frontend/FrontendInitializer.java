@@ -2,6 +2,7 @@ package dev.tether.core.frontend;
 
 import dev.tether.core.http.ConnectionLimiter;
 import dev.tether.core.http.ConnectionLimits;
+import dev.tether.core.http.RawRequestScanner;
 import dev.tether.core.http.RequestValidator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +16,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     public static final String LIMITER = "connection-limiter";
     public static final String READ_TRACKER = "client-read-tracker";
+    public static final String SCANNER = "raw-request-scanner";
     public static final String CODEC = "http-server-codec";
     public static final String VALIDATOR = "request-validator";
     public static final String EXPECT_CONTINUE = "expect-continue";
@@ -48,6 +50,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         FrontendHandler frontend = new FrontendHandler(context);
         ch.pipeline()
                 .addLast(READ_TRACKER, new ClientReadTracker(frontend))
+                .addLast(SCANNER, new RawRequestScanner())
                 .addLast(CODEC, codec)
                 .addLast(VALIDATOR, new RequestValidator(context.listener().name(), context.events(),
                         RequestValidator.UnderscoreHeaders.DROP))

@@ -101,6 +101,11 @@ public final class RequestValidator extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg instanceof RawRequestScanner.Refusal refusal) {
+            reject(ctx, new Rejection(refusal.status(), refusal.message(), "BAD_REQUEST", null, null,
+                    HttpVersion.HTTP_1_1), refusal.inBody());
+            return;
+        }
         if (msg instanceof HttpRequest head) {
             if (head.decoderResult().isSuccess()) {
                 Rejection r = check(head);

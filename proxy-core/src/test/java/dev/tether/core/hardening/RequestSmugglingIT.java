@@ -30,7 +30,7 @@ class RequestSmugglingIT {
 
     private static final String H = "Host: tether.test\r\n";
     private static final AtomicInteger CASE = new AtomicInteger();
-    private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.[01] \\d{3} ");
+    private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] \\d{3} [A-Z]");
 
     private static TestBackend backend;
     private static ProxyServer proxy;
@@ -103,6 +103,8 @@ class RequestSmugglingIT {
                         + "Transfer-Encoding: chunked\r\n\r\n0x2\r\nab\r\n0\r\n\r\n"),
                 attack("chunk size overflow", 400, "POST /bad HTTP/1.1\r\n" + H
                         + "Transfer-Encoding: chunked\r\n\r\n10000000000000002\r\nab\r\n0\r\n\r\n"),
+                attack("chunk size of 17 digits", 400, "POST /bad HTTP/1.1\r\n" + H
+                        + "Transfer-Encoding: chunked\r\n\r\n00000000000000002\r\nab\r\n0\r\n\r\n"),
                 attack("chunk size negative", 400, "POST /bad HTTP/1.1\r\n" + H
                         + "Transfer-Encoding: chunked\r\n\r\n-2\r\nab\r\n0\r\n\r\n"),
                 attack("chunk data without CRLF", 400, "POST /bad HTTP/1.1\r\n" + H
@@ -124,6 +126,8 @@ class RequestSmugglingIT {
                 attack("header without colon", 400, "GET /bad HTTP/1.1\r\n" + H + "X-A\r\n\r\n"),
                 attack("empty header name", 400, "GET /bad HTTP/1.1\r\n" + H + ": b\r\n\r\n"),
                 attack("whitespace before the first header", 400, "GET /bad HTTP/1.1\r\n Host: tether.test\r\n\r\n"),
+                attack("obs-fold", 400, "GET /bad HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n"),
+                attack("obs-fold with a tab", 400, "GET /bad HTTP/1.1\r\n" + H + "X-A: a\r\n\tb\r\n\r\n"),
                 // Host.
                 attack("missing Host on HTTP/1.1", 400, "GET /bad HTTP/1.1\r\n\r\n"),
                 attack("two Host headers", 400, "GET /bad HTTP/1.1\r\n" + H + "Host: other.test\r\n\r\n"),
@@ -146,6 +150,9 @@ class RequestSmugglingIT {
                 attack("HTTP/1.01", 400, "GET /bad HTTP/1.01\r\n" + H + "\r\n"),
                 attack("HTTP/11", 400, "GET /bad HTTP/11\r\n" + H + "\r\n"),
                 attack("FOO/1.1", 400, "GET /bad FOO/1.1\r\n" + H + "\r\n"),
+                attack("two spaces in the request line", 400, "GET  /bad HTTP/1.1\r\n" + H + "\r\n"),
+                attack("tab in the request line", 400, "GET\t/bad HTTP/1.1\r\n" + H + "\r\n"),
+                attack("lower-case version", 400, "GET /bad http/1.1\r\n" + H + "\r\n"),
                 attack("bad method character", 400, "G(T /bad HTTP/1.1\r\n" + H + "\r\n"),
                 attack("space in target", 400, "GET /b ad HTTP/1.1\r\n" + H + "\r\n"),
                 attack("bare LF line endings", 400, "GET /bad HTTP/1.1\nHost: tether.test\n\n"),
@@ -173,5 +180,41 @@ class RequestSmugglingIT {
             assertThat(backend.seen()).as("a complete refused request reached the server")
                     .noneMatch(s -> s.uri().contains("bad"));
         }
+    }
+
+    static Stream<Arguments> afterAGoodRequest() {
+        return Stream.of(
+                attack("obs-fold in a second request", 400, "GET /first HTTP/1.1\r\n" + H + "\r\n"
+                        + "GET /refused HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n"),
+                // The body holds what looks like a folded line: only the head after it is refused.
+                attack("obs-fold after a body", 400, "POST /first HTTP/1.1\r\n" + H + "Content-Length: 5\r\n\r\n"
+                        + "\r\n x\n" + "GET /refused HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n"),
+                attack("obs-fold after a chunked body", 400, "POST /first HTTP/1.1\r\n" + H
+                        + "Transfer-Encoding: chunked\r\n\r\n5;x=y\r\n\r\n x\n\r\n0\r\nX-T: 1\r\n\r\n"
+                        + "GET /refused HTTP/1.1\r\n" + H + "X-A: a\r\n b\r\n\r\n"),
+                attack("two Hosts in a second request", 400, "GET /first HTTP/1.1\r\n" + H + "\r\n"
+                        + "GET /refused HTTP/1.1\r\n" + H + H + "\r\n"),
+                attack("HTTP/2.0 in a second request", 505, "GET /first HTTP/1.1\r\n" + H + "\r\n"
+                        + "GET /refused HTTP/2.0\r\n" + H + "\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0} -> 200 then {1}")
+    @MethodSource("afterAGoodRequest")
+    void refusalComesAfterTheEarlierAnswerAndEndsTheConnection(String name, int status, String request)
+            throws Exception {
+        String smuggled = "/smuggled-" + CASE.incrementAndGet();
+        int firstBefore = backend.count("/first");
+        String response;
+        try (RawClient c = new RawClient(proxy.port())) {
+            c.send(request + "GET " + smuggled + " HTTP/1.1\r\n" + H + "\r\n");
+            response = c.readUntilClose();
+        }
+        assertThat(response).as(name).startsWith("HTTP/1.1 200 ");
+        assertThat(STATUS_LINE.matcher(response).results().count()).as("two responses").isEqualTo(2);
+        assertThat(response.substring(response.indexOf("HTTP/1.1 ", 1))).startsWith("HTTP/1.1 " + status + " ")
+                .containsIgnoringCase("connection: close");
+        assertThat(backend.count("/first")).isEqualTo(firstBefore + 1);
+        assertThat(backend.count("/refused")).isZero();
+        assertThat(backend.count(smuggled)).isZero();
     }
 }
