@@ -16,6 +16,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
 TETHER_JAR=$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar
 TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m}
+# No contestant writes an access log (HAProxy: no "log", nginx: access_log off), so neither does Tether.
+TETHER_EQUIVALENCE_OPTS="-Dtether.access.log=off"
 HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
 COMMAND_LINE="bench/run.sh $*"
 
@@ -208,7 +210,8 @@ start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
     case $c in
         tether)
             # shellcheck disable=SC2086 # options are words on purpose
-            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS $jfr -jar "$TETHER_JAR" "$conf" ;;
+            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS $TETHER_EQUIVALENCE_OPTS $jfr \
+                -jar "$TETHER_JAR" "$conf" ;;
         haproxy) start "$c-$profile" "${PROXY_PIN[@]}" haproxy -db -f "$conf" ;;
         nginx) start "$c-$profile" "${PROXY_PIN[@]}" nginx -c "$conf" -e "$OUT/nginx-$profile.stderr.log" ;;
     esac
@@ -367,7 +370,7 @@ REPORT=$ROOT/bench/results/$STAMP.md
     echo "- host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
     echo "- tether: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && \
         git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'), java: $(first_line java -version)," \
-        "opts \`$TETHER_JAVA_OPTS\`$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
+        "opts \`$TETHER_JAVA_OPTS $TETHER_EQUIVALENCE_OPTS\`$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
             "sha256 $(sha256sum "$TETHER_JAR" | cut -c1-12)")"
     echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
         "$(first_line wrk -v | cut -d' ' -f1-2)"

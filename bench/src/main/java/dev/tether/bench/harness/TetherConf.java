@@ -17,6 +17,8 @@ public final class TetherConf {
         b.append("  event-loop-threads = ").append(setup.threads()).append('\n');
         b.append("  listeners = [ { name = http, address = \"127.0.0.1\", port = ")
                 .append(setup.listenPort()).append(" } ]\n");
+        // HAProxy runs without a stats listener; and a fixed admin port could collide with other processes.
+        b.append("  admin { enabled = off }\n");
         b.append("  default-backend = app\n");
         if (setup.profile() == Profile.UUID_MAP) {
             b.append("  routes = [\n");

@@ -41,6 +41,7 @@ class ContestantConfTest {
         assertThat(listener.getString("address")).isEqualTo("127.0.0.1");
         assertThat(listener.getInt("port")).isEqualTo(18080);
         assertThat(c.getString("tether.default-backend")).isEqualTo("app");
+        assertThat(c.getBoolean("tether.admin.enabled")).isFalse();
         Config app = c.getConfig("tether.backends.app");
         assertThat(app.getString("balance")).isEqualTo("round-robin");
         assertThat(app.getInt("retries")).isEqualTo(3);
