@@ -2,9 +2,9 @@ package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.config.BackendTimeouts;
-import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.testing.RawClient;
 import dev.tether.core.testing.TestBackend;
@@ -87,10 +87,8 @@ class ErrorsIT {
     @Test
     void noUsableServerGives503() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        BackendTimeouts d = BackendTimeouts.defaults();
         // No queueing: QueueIT covers waiting for a server.
-        p.timeouts = new BackendTimeouts(d.connect(), d.server(), Duration.ZERO, d.tunnel(), d.poolIdle(),
-                d.poolMaxIdle());
+        p.timeouts = BackendTimeouts.defaults().withQueue(Duration.ZERO);
         proxy = p.start();
         proxy.tables().setServerState("app", "a", ServerState.MAINT);
         HttpResponse<String> r = get("/x");
@@ -101,9 +99,7 @@ class ErrorsIT {
     @Test
     void serverTimeoutGives504() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        BackendTimeouts d = BackendTimeouts.defaults();
-        p.timeouts = new BackendTimeouts(d.connect(), Duration.ofMillis(300), d.queue(), d.tunnel(), d.poolIdle(),
-                d.poolMaxIdle());
+        p.timeouts = BackendTimeouts.defaults().withServer(Duration.ofMillis(300));
         proxy = p.start();
         HttpResponse<String> r = get("/delay?ms=3000");
         assertThat(r.statusCode()).isEqualTo(504);
@@ -138,11 +134,11 @@ class ErrorsIT {
         proxy = new TestProxy().backends(a).start();
         try (RawClient raw = new RawClient(proxy.port())) {
             raw.send("GET /delay?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+            await().atMost(Duration.ofSeconds(2))
                     .until(() -> proxy.inFlight().inFlight("app/a") == 1);
         }
         // The client is gone: the exchange ends and its slot is free long before the server would answer.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+        await().atMost(Duration.ofSeconds(2))
                 .until(() -> proxy.inFlight().inFlight("app/a") == 0);
     }
 
@@ -199,9 +195,7 @@ class ErrorsIT {
     @Test
     void bodyOverTheLimitGives413() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        ListenerConfig l = p.listener;
-        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), l.httpRequestTimeout(),
-                l.keepAliveTimeout(), 1000, l.maxHeaderBytes(), l.maxUriLength());
+        p.listener = p.listener.withMaxBodyBytes(1000);
         proxy = p.start();
         try (RawClient raw = new RawClient(proxy.port())) {
             String got = raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n").readUntilClose();
@@ -219,9 +213,7 @@ class ErrorsIT {
     @Test
     void slowRequestHeadGives408() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        ListenerConfig l = p.listener;
-        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), Duration.ofMillis(300),
-                l.keepAliveTimeout(), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        p.listener = p.listener.withHttpRequestTimeout(Duration.ofMillis(300));
         proxy = p.start();
         try (RawClient raw = new RawClient(proxy.port())) {
             raw.send("GET / HTTP/1.1\r\nHost: x\r\n");
@@ -232,9 +224,7 @@ class ErrorsIT {
     @Test
     void stalledRequestBodyGives408() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        ListenerConfig l = p.listener;
-        p.listener = new ListenerConfig(l.name(), l.address(), 0, Duration.ofMillis(300), l.httpRequestTimeout(),
-                l.keepAliveTimeout(), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        p.listener = p.listener.withClientTimeout(Duration.ofMillis(300));
         proxy = p.start();
         try (RawClient raw = new RawClient(proxy.port())) {
             raw.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-part");
@@ -245,9 +235,7 @@ class ErrorsIT {
     @Test
     void idleKeepAliveConnectionIsClosed() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        ListenerConfig l = p.listener;
-        p.listener = new ListenerConfig(l.name(), l.address(), 0, l.clientTimeout(), l.httpRequestTimeout(),
-                Duration.ofMillis(300), l.maxBodyBytes(), l.maxHeaderBytes(), l.maxUriLength());
+        p.listener = p.listener.withKeepAliveTimeout(Duration.ofMillis(300));
         proxy = p.start();
         try (RawClient raw = new RawClient(proxy.port())) {
             assertThat(raw.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n").readResponses(1)).startsWith("HTTP/1.1 200");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.tether.core.config.BackendTimeouts;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.testing.RawClient;
 import dev.tether.core.testing.TestBackend;
@@ -79,9 +80,7 @@ class ForwardingIT {
     @Test
     void idlePooledConnectionsAreClosedAfterThePoolIdleTimeout() throws Exception {
         TestProxy p = new TestProxy().backends(a);
-        var d = dev.tether.core.config.BackendTimeouts.defaults();
-        p.timeouts = new dev.tether.core.config.BackendTimeouts(d.connect(), d.server(), d.queue(), d.tunnel(),
-                Duration.ofMillis(200), d.poolMaxIdle());
+        p.timeouts = BackendTimeouts.defaults().withPoolIdle(Duration.ofMillis(200));
         proxy = p.start();
         assertThat(get("/one").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(2)).until(() -> proxy.connector().idleConnections() == 1);

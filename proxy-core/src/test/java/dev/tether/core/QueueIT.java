@@ -43,8 +43,7 @@ class QueueIT {
     }
 
     private static BackendTimeouts queue(Duration queue) {
-        BackendTimeouts d = BackendTimeouts.defaults();
-        return new BackendTimeouts(d.connect(), d.server(), queue, d.tunnel(), d.poolIdle(), d.poolMaxIdle());
+        return BackendTimeouts.defaults().withQueue(queue);
     }
 
     private CompletableFuture<HttpResponse<String>> send(String path) {

@@ -234,9 +234,7 @@ class WebSocketIT {
     @Test
     void tunnelTimeoutClosesAnIdleTunnel() throws Exception {
         TestProxy p = proxyFor(ws1);
-        BackendTimeouts d = BackendTimeouts.defaults();
-        p.timeouts = new BackendTimeouts(d.connect(), d.server(), d.queue(), Duration.ofMillis(500), d.poolIdle(),
-                d.poolMaxIdle());
+        p.timeouts = BackendTimeouts.defaults().withTunnel(Duration.ofMillis(500));
         proxy = p.start();
         Collector c = new Collector();
         WebSocket socket = client.newWebSocketBuilder().buildAsync(wsUri("/ws"), c).join();

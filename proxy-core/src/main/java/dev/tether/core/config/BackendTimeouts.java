@@ -20,4 +20,20 @@ public record BackendTimeouts(
         return new BackendTimeouts(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMinutes(1),
                 Duration.ofHours(23), Duration.ofSeconds(30), 64);
     }
+
+    public BackendTimeouts withServer(Duration server) {
+        return new BackendTimeouts(connect, server, queue, tunnel, poolIdle, poolMaxIdle);
+    }
+
+    public BackendTimeouts withQueue(Duration queue) {
+        return new BackendTimeouts(connect, server, queue, tunnel, poolIdle, poolMaxIdle);
+    }
+
+    public BackendTimeouts withTunnel(Duration tunnel) {
+        return new BackendTimeouts(connect, server, queue, tunnel, poolIdle, poolMaxIdle);
+    }
+
+    public BackendTimeouts withPoolIdle(Duration poolIdle) {
+        return new BackendTimeouts(connect, server, queue, tunnel, poolIdle, poolMaxIdle);
+    }
 }

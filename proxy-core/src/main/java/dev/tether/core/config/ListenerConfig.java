@@ -62,4 +62,24 @@ public record ListenerConfig(
         return new ListenerConfig(name, address, port, clientTimeout, httpRequestTimeout, keepAliveTimeout,
                 maxBodyBytes, maxHeaderBytes, maxUriLength, frontDoor);
     }
+
+    public ListenerConfig withClientTimeout(Duration timeout) {
+        return new ListenerConfig(name, address, port, timeout, httpRequestTimeout, keepAliveTimeout,
+                maxBodyBytes, maxHeaderBytes, maxUriLength, frontDoor);
+    }
+
+    public ListenerConfig withHttpRequestTimeout(Duration timeout) {
+        return new ListenerConfig(name, address, port, clientTimeout, timeout, keepAliveTimeout,
+                maxBodyBytes, maxHeaderBytes, maxUriLength, frontDoor);
+    }
+
+    public ListenerConfig withKeepAliveTimeout(Duration timeout) {
+        return new ListenerConfig(name, address, port, clientTimeout, httpRequestTimeout, timeout,
+                maxBodyBytes, maxHeaderBytes, maxUriLength, frontDoor);
+    }
+
+    public ListenerConfig withMaxBodyBytes(long max) {
+        return new ListenerConfig(name, address, port, clientTimeout, httpRequestTimeout, keepAliveTimeout,
+                max, maxHeaderBytes, maxUriLength, frontDoor);
+    }
 }
