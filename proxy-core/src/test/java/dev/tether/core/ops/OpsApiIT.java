@@ -123,6 +123,7 @@ class OpsApiIT {
         PrometheusText metrics = new PrometheusText(admin("GET", "/metrics").body());
         assertThat(metrics.value("tether_server_state", "backend", "app", "server", "a", "state", "MAINT"))
                 .isEqualTo(1.0);
+        assertThat(admin("GET", "/stats?format=json").body()).contains("{\"name\":\"a\",\"state\":\"MAINT\"");
 
         assertThat(admin("POST", "/api/servers/app/a/state?state=ready").statusCode()).isEqualTo(200);
         seen.clear();

@@ -332,6 +332,23 @@ class ReloadIT {
     }
 
     @Test
+    void pooledServerConnectionsSurviveAReload() throws Exception {
+        start(conf("", "", a));
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/warm", null).statusCode()).isEqualTo(200);
+        }
+        int connections = a.connections();
+
+        assertThat(reload(conf("", "", a, c)).state()).isEqualTo("applied");
+
+        for (int i = 0; i < 10; i++) {
+            assertThat(get("/after", null).statusCode()).isEqualTo(200);
+        }
+        assertThat(a.count("/after")).isEqualTo(5);
+        assertThat(a.connections()).as("a's pooled connection is reused").isEqualTo(connections);
+    }
+
+    @Test
     void listenersAreBoundAndClosed() throws Exception {
         start(conf("", "", a));
         String second = "{ name = second, address = \"127.0.0.1\", port = 0 }";
