@@ -375,6 +375,7 @@ public final class Tether {
     }
 
     private ReloadResult apply(ProxyConfig next, long id) {
+        long started = System.nanoTime();
         reshape.lock();
         try {
             RoutingTable compiled;
@@ -402,6 +403,12 @@ public final class Tether {
                     healthy.remove(moved);
                 }
             }
+            // Without checks a server is presumed up, as at start-up: a DOWN carried over would never be lifted.
+            for (BackendConfig b : next.routing().backends()) {
+                if (!next.health(b.name()).enabled()) {
+                    b.servers().forEach(s -> healthy.remove(b.name() + "/" + s.name()));
+                }
+            }
             for (String backend : old.routing().backends().stream().map(BackendConfig::name).toList()) {
                 if (diff.backendsRemoved().contains(backend) || diff.recheck(backend)) {
                     HealthChecker checker = checkers.remove(backend);
@@ -427,7 +434,8 @@ public final class Tether {
             }
             ReloadResult result = new ReloadResult(id, "applied", next.source(), diff.summary(), problems,
                     Instant.now());
-            log.info("reload #{} of {} applied: {}", id, next.source(), diff.summary());
+            log.info("reload #{} of {} applied in {} ms: {}", id, next.source(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.summary());
             problems.forEach(p -> log.error("reload #{}: {}", id, p));
             return finish(result);
         } catch (InterruptedException e) {

@@ -332,6 +332,22 @@ class ReloadIT {
     }
 
     @Test
+    void turningChecksOffLiftsADown() throws Exception {
+        String checks = "health-check { enabled = on, interval = 100ms, fast-interval = 50ms, down-interval = 100ms,"
+                + " rise = 1, fall = 1, timeout = 1s }";
+        start(conf(checks, "", a, b));
+        a.close();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> tether.server().tables().get().server("app", "a").state() == ServerState.DOWN);
+
+        assertThat(reload(conf("", "", a, b)).summary()).isEqualTo("backends ~app");
+
+        assertThat(tether.healthCheckers()).isEmpty();
+        assertThat(tether.server().tables().get().server("app", "a").state()).isEqualTo(ServerState.UP);
+        assertThat(tether.health("app", "a")).isEqualTo("UNCHECKED");
+    }
+
+    @Test
     void pooledServerConnectionsSurviveAReload() throws Exception {
         start(conf("", "", a));
         for (int i = 0; i < 5; i++) {
