@@ -294,21 +294,40 @@ for profile in "${PROFILES[@]}"; do
         PROXY_PID[$c]=$STARTED_PID
     done
     # Warm-up: the JVM compiles its hot paths, every proxy opens its backend connections. Not measured.
-    # The sticky profile warms up with the cookies each proxy sets, so the cookie path is compiled too.
+    # Each proxy gets the load shape it will be measured with: wrk (with the cookies it sets, in the sticky
+    # profile) when the profile has wrk scenarios, LoadHarness (200 new sessions, cookie insertion) when it has
+    # LoadHarness ones.
     if (( WARMUP > 0 )); then
+        has_wrk=0 harness_line=""
+        for line in "${lines[@]}"; do
+            IFS=$'\t' read -r _ _ driver _ <<<"$line"
+            if [[ $driver == wrk ]]; then has_wrk=1; elif [[ -z $harness_line ]]; then harness_line=$line; fi
+        done
         for c in "${!PROXY_PID[@]}"; do
-            warmup_script=$OUT/warmup.$c.$profile.lua
-            case $profile in
-                sticky)
-                    harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$warmup_script.cookies"
-                    harness wrk-script --scenario sticky-cookie --cookies "$warmup_script.cookies" \
-                        --out "$warmup_script" ;;
-                uuid-map) harness wrk-script --scenario uuid-map-1000 --out "$warmup_script" ;;
-                *) harness wrk-script --scenario keepalive-small --out "$warmup_script" ;;
-            esac
-            log "warming up $c for ${WARMUP}s"
-            "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$warmup_script" \
-                "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/warmup.$c.$profile.out" 2>&1 || true
+            if [[ $has_wrk == 1 ]]; then
+                warmup_script=$OUT/warmup.$c.$profile.lua
+                case $profile in
+                    sticky)
+                        harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" \
+                            >"$warmup_script.cookies"
+                        harness wrk-script --scenario sticky-cookie --cookies "$warmup_script.cookies" \
+                            --out "$warmup_script" ;;
+                    uuid-map) harness wrk-script --scenario uuid-map-1000 --out "$warmup_script" ;;
+                    *) harness wrk-script --scenario keepalive-small --out "$warmup_script" ;;
+                esac
+                log "warming up $c for ${WARMUP}s (wrk)"
+                "${LOAD_PIN[@]}" wrk -t"$WRK_THREADS" -c64 -d"${WARMUP}s" -s "$warmup_script" \
+                    "http://127.0.0.1:${PROXY_PORT[$c]}" >"$OUT/warmup.$c.$profile.out" 2>&1 || true
+            fi
+            if [[ -n $harness_line ]]; then
+                IFS=$'\t' read -r _ _ _ _ conns rate _ path churn <<<"$harness_line"
+                log "warming up $c for ${WARMUP}s (LoadHarness)"
+                # shellcheck disable=SC2086
+                "${LOAD_PIN[@]}" java $HARNESS_JAVA_OPTS -cp "$BENCH_JAR" dev.tether.bench.load.LoadHarness \
+                    --url "$HARNESS_SCHEME://127.0.0.1:${PROXY_PORT[$c]}$path" --rate "$rate" --sessions "$conns" \
+                    --duration "$WARMUP" --warmup 0 --drain "$HARNESS_DRAIN" --churn "$churn" --cookie SRV \
+                    >"$OUT/warmup.$c.$profile.harness.out" 2>&1 || true
+            fi
         done
     fi
     # wrk scripts; sticky scenarios replay the cookies each proxy hands out.
