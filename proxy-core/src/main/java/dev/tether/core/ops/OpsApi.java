@@ -151,8 +151,15 @@ public final class OpsApi {
         if (weight < 0 || weight > 256) {
             return AdminResponse.text(400, "400 Bad Request: value = '" + value + "' (expected 0..256)");
         }
-        if (!tether.setWeight(backend, name, weight)) {
-            return AdminResponse.text(404, "404 Not Found: no server " + backend + "/" + name);
+        try {
+            if (!tether.setWeight(backend, name, weight)) {
+                return AdminResponse.text(404, "404 Not Found: no server " + backend + "/" + name);
+            }
+        } catch (IllegalStateException e) {
+            return AdminResponse.text(409, "409 Conflict: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return AdminResponse.text(400, "400 Bad Request: weight " + weight + " for " + backend + "/" + name
+                    + " leaves the routing table invalid: " + e.getMessage());
         }
         log.info("admin API: server {}/{} weight set to {}", backend, name, weight);
         return serverJson(backend, name);

@@ -10,6 +10,7 @@ import dev.tether.core.metrics.PrometheusText;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.testing.TestBackend;
 import dev.tether.core.testing.TestProxy;
+import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.StickyCookieConfig;
@@ -294,5 +295,21 @@ class OpsApiIT {
         assertThat(pins.route("bases", base, "b", s -> true)).isEqualTo("b");
         assertThat(admin("GET", "/api/pins").body()).contains("\"moved\":[]");
         assertThat(admin("POST", "/api/pins/release?moved=all").body()).contains("\"released\":0");
+    }
+
+    @Test
+    void aWeightThatLeavesAHashRuleWithoutServersIsRefused() throws Exception {
+        tether.stop();
+        TestProxy p = new TestProxy().backends(a, b);
+        p.routes.add(RouteConfig.hash("by-user", RouteMatch.pathPrefix("/u/"), "app", HashConfig.of("header:X-User")));
+        tether = Tether.start(p.config().withAdmin(AdminConfig.onPort(0)), p.events);
+        adminPort = tether.adminAddress().getPort();
+
+        assertThat(admin("POST", "/api/servers/app/a/weight?value=0").statusCode()).isEqualTo(200);
+        HttpResponse<String> last = admin("POST", "/api/servers/app/b/weight?value=0");
+
+        assertThat(last.statusCode()).isEqualTo(400);
+        assertThat(last.body()).contains("by-user").contains("weight above 0");
+        assertThat(server("b")).containsEntry("weight", 1.0);
     }
 }
