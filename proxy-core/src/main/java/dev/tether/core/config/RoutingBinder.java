@@ -1,16 +1,21 @@
 package dev.tether.core.config;
 
+import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
+import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.config.UuidMapConfig;
+import dev.tether.routing.sticky.StickyCookies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,8 +42,17 @@ final class RoutingBinder {
 
     /** Keys a route may have. */
     static final Set<String> ROUTE_KEYS = Set.of(
-            "name", "backend", "use-server", "on-unavailable",
+            "name", "backend", "use-server", "on-unavailable", "uuid-map", "hash",
             "path-prefix", "path-exact", "path-regex", "host", "header");
+
+    /** Keys of a route's {@code uuid-map}. */
+    static final Set<String> UUID_MAP_KEYS = Set.of("pattern", "ranges", "overrides", "default-server", "on-unavailable");
+
+    /** Keys of a route's {@code hash}. */
+    static final Set<String> HASH_KEYS = Set.of("key", "on-unavailable");
+
+    /** The ways a route can pin its requests to one server; a route uses at most one. */
+    private static final List<String> PINS = List.of("use-server", "uuid-map", "hash");
 
     /** Keys of a route's {@code header} condition. */
     static final Set<String> HEADER_KEYS = Set.of("name", "value");
@@ -56,8 +70,32 @@ final class RoutingBinder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final String NAME_EXPECTED = "expected a name of letters, digits, '.', '_' or '-'";
 
-    /** RFC 6265 cookie-name (an RFC 9110 token). */
+    /** RFC 6265 cookie-name (an RFC 9110 token); header names are tokens too. */
     private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
+    /** A server's fixed cookie value, as {@link ServerConfig} accepts it. */
+    private static final Pattern SERVER_COOKIE = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    private static final String SERVER_COOKIE_EXPECTED =
+            "expected a cookie value of 1 to 32 letters, digits, '-' or '_', or null to derive one from the name";
+    private static final String COOKIE_KEY_EXPECTED = "expected a signing key of at least 16 characters, the same on"
+            + " every Tether instance, or null for unsigned cookies";
+
+    private static final String HEX = "0123456789abcdef";
+    private static final String UUID_MAP_EXPECTED =
+            "expected an object such as { ranges { \"0-9\" = server1, \"a-f\" = server2 } }";
+    private static final String RANGES_EXPECTED =
+            "expected an object of first characters to servers, such as { \"0-9\" = server1, \"a-f\" = server2 }";
+    private static final String RANGE_KEY_EXPECTED = "expected a quoted first hex character or range as the key,"
+            + " such as \"7\", \"0-9\" or \"a-f\"";
+    private static final String OVERRIDES_EXPECTED =
+            "expected an object of UUID prefixes to servers, such as { \"ff84e1a1-66e2\" = server2 }";
+    private static final String PREFIX_KEY_EXPECTED = "expected a quoted UUID prefix of 1 to 32 hex digits as the key,"
+            + " dashes allowed, such as \"ff84e1a1-66e2\"";
+    private static final String UUID_PATTERN_EXPECTED = "expected a Java regular expression finding the base UUID"
+            + " (group \"uuid\", else group 1), or null for the first dashed UUID in the path";
+    private static final String HASH_EXPECTED = "expected an object such as { key = \"header:X-Tenant\" }";
+    private static final String HASH_KEY_EXPECTED =
+            "expected uuid, source, header:NAME or cookie:NAME, such as \"header:X-Tenant\"";
 
     private static final String SERVERS_EXPECTED =
             "expected a list of servers such as [ { name = node1, address = \"127.0.0.1:8081\" } ]";
@@ -69,6 +107,9 @@ final class RoutingBinder {
 
     /** Server names of each backend as written, for checking references even when a backend failed to bind. */
     private final Map<String, Set<String>> serverNames = new HashMap<>();
+
+    /** The backends that bound without a problem, for checks that need their servers' settings. */
+    private final Map<String, BackendConfig> boundBackends = new HashMap<>();
 
     /**
      * @param reference the {@code tether} section of reference.conf: the defaults sections define the known keys
@@ -102,7 +143,10 @@ final class RoutingBinder {
             return null;
         }
         try {
-            return new RoutingConfig(routes, bound, defaultBackend);
+            RoutingConfig config = new RoutingConfig(routes, bound, defaultBackend);
+            // Compiling is what startup does next; whatever it refuses, --check refuses too.
+            RoutingTable.compile(config);
+            return config;
         } catch (IllegalArgumentException e) {
             tether.problem(e.getMessage());
             return null;
@@ -164,12 +208,25 @@ final class RoutingBinder {
             Set<String> serverKeys = new HashSet<>(knownKeys("server-defaults"));
             serverKeys.addAll(SERVER_OWN_KEYS);
             Map<String, ConfigSection> firstByName = new HashMap<>();
+            Map<String, ConfigSection> firstByCookie = new HashMap<>();
             for (ConfigSection entry : entries) {
                 if (entry == null) {
                     continue;
                 }
                 entry.checkKeys(serverKeys);
-                ServerConfig s = bindServer(entry.withFallback(serverDefaults));
+                ConfigSection server = entry.withFallback(serverDefaults);
+                ServerConfig s = bindServer(server);
+                if (s != null && s.cookie() != null) {
+                    ConfigSection first = firstByCookie.putIfAbsent(s.cookie(), entry);
+                    if (first != null) {
+                        server.problem("cookie", "duplicate: " + first.path() + " has the same cookie; each server"
+                                + " needs its own cookie value");
+                    }
+                }
+                if (entry.isSet("cookie") && !backend.isSet("cookie")) {
+                    entry.problem("cookie", "applies only when the backend has cookie { name = ... }; add one or"
+                            + " remove this");
+                }
                 String serverName = entry.peekString("name");
                 if (serverName != null) {
                     ConfigSection first = firstByName.putIfAbsent(serverName, entry);
@@ -203,12 +260,26 @@ final class RoutingBinder {
         if (problems.reported() != before) {
             return null;
         }
+        BackendConfig config;
         try {
-            return new BackendConfig(name, balance, servers, cookie, retries, redispatch);
+            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch);
         } catch (IllegalArgumentException e) {
             backend.problem(e.getMessage());
             return null;
         }
+        if (cookie != null) {
+            try {
+                // Two servers whose cookie ids collide (a fixed value equal to a derived id, or two derived ids)
+                // would share sessions; the routing table refuses that, so say where.
+                new StickyCookies(cookie, servers.stream().map(ServerConfig::name).toList(),
+                        servers.stream().map(ServerConfig::cookie).toList());
+            } catch (IllegalArgumentException e) {
+                cookieSection.problem(e.getMessage());
+                return null;
+            }
+        }
+        boundBackends.put(name, config);
+        return config;
     }
 
     private static BalanceAlgorithm bindBalance(ConfigSection backend) {
@@ -245,18 +316,23 @@ final class RoutingBinder {
             return null;
         }
         try {
-            return new ServerConfig(name, hostPort.host(), hostPort.port(), flags.weight, flags.backup, flags.maxConn);
+            return new ServerConfig(name, hostPort.host(), hostPort.port(), flags.weight, flags.backup, flags.maxConn,
+                    flags.cookie);
         } catch (IllegalArgumentException e) {
             server.problem(e.getMessage());
             return null;
         }
     }
 
-    private record ServerFlags(Integer weight, Boolean backup, Integer maxConn) {}
+    private record ServerFlags(Integer weight, Boolean backup, Integer maxConn, String cookie) {}
 
     private static ServerFlags bindServerFlags(ConfigSection server) {
-        return new ServerFlags(
-                server.integer("weight", 0, 256), server.bool("backup"), server.integer("max-conn", 0, 1_000_000));
+        String cookie = server.optionalString("cookie", SERVER_COOKIE_EXPECTED);
+        if (cookie != null && !SERVER_COOKIE.matcher(cookie).matches()) {
+            server.problem("cookie", SERVER_COOKIE_EXPECTED);
+        }
+        return new ServerFlags(server.integer("weight", 0, 256), server.bool("backup"),
+                server.integer("max-conn", 0, 1_000_000), cookie);
     }
 
     private StickyCookieConfig bindCookie(ConfigSection cookie) {
@@ -272,7 +348,7 @@ final class RoutingBinder {
         }
         try {
             return new StickyCookieConfig(name, f.indirect, f.nocache, f.httpOnly, f.secure, f.domain, f.maxIdle,
-                    f.maxLife);
+                    f.maxLife, f.key);
         } catch (IllegalArgumentException e) {
             cookie.problem(e.getMessage());
             return null;
@@ -280,7 +356,7 @@ final class RoutingBinder {
     }
 
     private record CookieFlags(Boolean indirect, Boolean nocache, Boolean httpOnly, Boolean secure, String domain,
-            Duration maxIdle, Duration maxLife) {}
+            Duration maxIdle, Duration maxLife, String key) {}
 
     private static CookieFlags bindCookieFlags(ConfigSection cookie) {
         String domainExpected = "expected a domain such as example.com, or null";
@@ -288,9 +364,15 @@ final class RoutingBinder {
         if (domain != null && (domain.isBlank() || domain.chars().anyMatch(c -> c <= ' ' || c == ';' || c == ','))) {
             cookie.problem("domain", domainExpected);
         }
+        String key = cookie.optionalString("key", COOKIE_KEY_EXPECTED);
+        if (key != null && key.length() < 16) {
+            // The key is a secret: the message says how long it is, never what it is.
+            cookie.problems().add(cookie.raw("key").origin(), cookie.path("key"), null,
+                    "has " + key.length() + " characters; " + COOKIE_KEY_EXPECTED);
+        }
         return new CookieFlags(cookie.bool("indirect"), cookie.bool("nocache"), cookie.bool("httponly"),
                 cookie.bool("secure"), domain, cookie.duration("max-idle", Duration.ZERO),
-                cookie.duration("max-life", Duration.ZERO));
+                cookie.duration("max-life", Duration.ZERO), key);
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------
@@ -331,37 +413,270 @@ final class RoutingBinder {
         if (backend != null && !backendNames.contains(backend)) {
             route.problem("backend", namesNoBackend(backend, backendNames));
         }
+        // Server names are checked only against a backend that exists; a wrong backend is reported once, above.
+        String known = backend != null && backendNames.contains(backend) ? backend : null;
+        checkOnePin(route);
         String useServer = route.optionalString("use-server", "expected a server name of the route's backend");
-        if (useServer != null && backend != null && backendNames.contains(backend)) {
-            Set<String> servers = serverNames.getOrDefault(backend, Set.of());
-            if (!servers.contains(useServer)) {
-                String closest = ConfigSection.closest(useServer, servers);
-                route.problem("use-server", "names no server of backend " + backend + "; its servers: "
-                        + String.join(", ", servers) + (closest != null ? "; did you mean " + closest + "?" : ""));
-            }
-        }
+        checkServer(route, "use-server", useServer, known);
         UnavailablePolicy onUnavailable = UnavailablePolicy.FALLBACK;
         if (route.isSet("on-unavailable")) {
-            String expected = "expected fallback (balance over the backend) or refuse (answer 503)";
-            String value = route.optionalString("on-unavailable", expected);
-            if (useServer == null) {
+            if (useServer == null && (route.isSet("uuid-map") || route.isSet("hash"))) {
+                route.problem("on-unavailable", "applies only with use-server; write it inside uuid-map { } or"
+                        + " hash { }");
+            } else if (useServer == null) {
                 route.problem("on-unavailable", "applies only with use-server; remove it or add use-server");
-            } else if ("fallback".equalsIgnoreCase(value)) {
-                onUnavailable = UnavailablePolicy.FALLBACK;
-            } else if ("refuse".equalsIgnoreCase(value)) {
-                onUnavailable = UnavailablePolicy.REFUSE;
-            } else if (value != null) {
-                route.problem("on-unavailable", expected);
+            } else {
+                onUnavailable = bindPolicy(route, "expected fallback (balance over the backend) or refuse"
+                        + " (answer 503)", UnavailablePolicy.FALLBACK);
             }
+        }
+        UuidMapConfig uuidMap = null;
+        ConfigSection mapSection = route.optionalSection("uuid-map", UUID_MAP_EXPECTED);
+        if (mapSection != null) {
+            uuidMap = bindUuidMap(mapSection, known);
+        }
+        HashConfig hash = null;
+        ConfigSection hashSection = route.optionalSection("hash", HASH_EXPECTED);
+        if (hashSection != null) {
+            hash = bindHash(hashSection, known);
         }
         RouteMatch match = bindMatch(route);
         if (problems.reported() != before) {
             return null;
         }
         try {
-            return new RouteConfig(name, match, backend, useServer, onUnavailable);
+            return new RouteConfig(name, match, backend, useServer, onUnavailable, uuidMap, hash);
         } catch (IllegalArgumentException e) {
             route.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Reports every pin after the first: a route pins by use-server, uuid-map or hash, never two of them. */
+    private static void checkOnePin(ConfigSection route) {
+        String first = null;
+        for (String pin : PINS) {
+            if (!route.isSet(pin)) {
+                continue;
+            }
+            if (first == null) {
+                first = pin;
+            } else {
+                route.problem(pin, "the route already pins by " + first + "; set at most one of use-server,"
+                        + " uuid-map and hash, or split the route in two");
+            }
+        }
+    }
+
+    /** Reports {@code key = server} when the server is not one of {@code backend}'s; {@code null}s are not checked. */
+    private void checkServer(ConfigSection section, String key, String server, String backend) {
+        Set<String> servers = backend == null ? null : serverNames.get(backend);
+        if (server == null || servers == null || servers.contains(server)) {
+            return;
+        }
+        String closest = ConfigSection.closest(server, servers);
+        section.problem(key, "names no server of backend " + backend + "; its servers: " + String.join(", ", servers)
+                + (closest != null ? "; did you mean " + closest + "?" : ""));
+    }
+
+    /** {@code on-unavailable} of a pin; {@code absent} when not set. */
+    private static UnavailablePolicy bindPolicy(ConfigSection section, String expected, UnavailablePolicy absent) {
+        if (!section.isSet("on-unavailable")) {
+            return absent;
+        }
+        String value = section.optionalString("on-unavailable", expected);
+        if ("fallback".equalsIgnoreCase(value)) {
+            return UnavailablePolicy.FALLBACK;
+        }
+        if ("refuse".equalsIgnoreCase(value)) {
+            return UnavailablePolicy.REFUSE;
+        }
+        if (value != null) {
+            section.problem("on-unavailable", expected);
+        }
+        return absent;
+    }
+
+    /**
+     * Binds a route's {@code uuid-map}. Every check {@link UuidMapConfig} makes is made here first, at the entry
+     * that breaks it: a malformed or overlapping range, a malformed or repeated override, first characters no range
+     * covers, a server the backend does not have.
+     *
+     * @param backend the route's backend when it exists, else {@code null} (server names are then not checked)
+     */
+    private UuidMapConfig bindUuidMap(ConfigSection map, String backend) {
+        int before = problems.reported();
+        map.checkKeys(UUID_MAP_KEYS);
+        String serverExpected = "expected the name of a server of the route's backend";
+        String pattern = map.optionalString("pattern", UUID_PATTERN_EXPECTED);
+        if (pattern != null) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                map.problem("pattern", UUID_PATTERN_EXPECTED + "; " + e.getDescription() + " at index "
+                        + e.getIndex());
+            }
+        }
+
+        Map<String, String> ranges = new LinkedHashMap<>();
+        ConfigSection rangeSection = map.optionalSection("ranges", RANGES_EXPECTED);
+        String[] owner = new String[16];
+        boolean malformed = false;
+        if (rangeSection != null) {
+            for (String key : inFileOrder(rangeSection)) {
+                String server = rangeSection.string(key, serverExpected);
+                int[] range = UuidMapConfig.parseRange(key);
+                if (range == null) {
+                    rangeSection.problem(key, RANGE_KEY_EXPECTED);
+                    malformed = true;
+                    continue;
+                }
+                Set<String> others = new LinkedHashSet<>();
+                List<String> shared = new ArrayList<>();
+                for (int c = range[0]; c <= range[1]; c++) {
+                    if (owner[c] != null) {
+                        others.add('"' + owner[c] + '"');
+                        shared.add("'" + HEX.charAt(c) + "'");
+                    } else {
+                        owner[c] = key;
+                    }
+                }
+                if (!others.isEmpty()) {
+                    rangeSection.problem(key, "overlaps " + String.join(" and ", others) + " on "
+                            + String.join(", ", shared) + "; each first character belongs to exactly one range");
+                }
+                checkServer(rangeSection, key, server, backend);
+                ranges.put(key, server);
+            }
+        }
+
+        Map<String, String> overrides = new LinkedHashMap<>();
+        ConfigSection overrideSection = map.optionalSection("overrides", OVERRIDES_EXPECTED);
+        if (overrideSection != null) {
+            Map<String, String> firstByDigits = new HashMap<>();
+            for (String key : inFileOrder(overrideSection)) {
+                String server = overrideSection.string(key, serverExpected);
+                String digits = UuidMapConfig.normalizePrefix(key);
+                if (digits == null) {
+                    overrideSection.problem(key, PREFIX_KEY_EXPECTED);
+                    continue;
+                }
+                String first = firstByDigits.putIfAbsent(digits, key);
+                if (first != null) {
+                    overrideSection.problem(key, "duplicate: the same prefix as " + overrideSection.path(first)
+                            + " (dashes and case are ignored); keep one");
+                    continue;
+                }
+                checkServer(overrideSection, key, server, backend);
+                overrides.put(key, server);
+            }
+        }
+
+        String defaultServer = map.optionalString("default-server", serverExpected + ", or null");
+        checkServer(map, "default-server", defaultServer, backend);
+        if (!map.isSet("default-server") && !malformed) {
+            String missing = uncovered(owner);
+            if (!missing.isEmpty()) {
+                map.problem("ranges", missing);
+            }
+        }
+        UnavailablePolicy onUnavailable = bindPolicy(map,
+                "expected refuse (answer 503, so a base is never opened on two servers) or fallback (balance over"
+                        + " the backend)", UnavailablePolicy.REFUSE);
+        if (problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new UuidMapConfig(pattern, ranges, overrides, defaultServer, onUnavailable);
+        } catch (IllegalArgumentException e) {
+            map.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * What to write when ranges leave first characters uncovered, such as {@code does not cover first characters
+     * c, d, e, f; add a range such as "c-f" = <server>, or set default-server}; empty when all 16 are covered.
+     */
+    private static String uncovered(String[] owner) {
+        List<String> chars = new ArrayList<>();
+        List<String> runs = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            if (owner[c] != null) {
+                continue;
+            }
+            int end = c;
+            while (end + 1 < 16 && owner[end + 1] == null) {
+                end++;
+            }
+            for (int i = c; i <= end; i++) {
+                chars.add(String.valueOf(HEX.charAt(i)));
+            }
+            runs.add('"' + (end == c ? "" + HEX.charAt(c) : HEX.charAt(c) + "-" + HEX.charAt(end)) + "\" = <server>");
+            c = end;
+        }
+        if (chars.isEmpty()) {
+            return "";
+        }
+        return "does not cover first characters " + String.join(", ", chars) + "; add "
+                + (runs.size() == 1 ? "a range such as " : "ranges such as ") + String.join(" and ", runs)
+                + ", or set default-server for every character no range covers";
+    }
+
+    /** The keys of a section in the order they are written (by line, then by name within a line). */
+    private static List<String> inFileOrder(ConfigSection section) {
+        List<String> keys = new ArrayList<>(section.object().keySet());
+        keys.sort(Comparator.comparingInt((String k) -> section.raw(k).origin().lineNumber())
+                .thenComparing(k -> k.toLowerCase(Locale.ROOT)));
+        return keys;
+    }
+
+    /**
+     * Binds a route's {@code hash}.
+     *
+     * @param backend the route's backend when it exists, else {@code null}
+     */
+    private HashConfig bindHash(ConfigSection hash, String backend) {
+        int before = problems.reported();
+        hash.checkKeys(HASH_KEYS);
+        String key = hash.string("key", HASH_KEY_EXPECTED);
+        if (key != null) {
+            String k = key.trim();
+            int colon = k.indexOf(':');
+            String kind = (colon < 0 ? k : k.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+            String name = colon < 0 ? null : k.substring(colon + 1).trim();
+            switch (kind) {
+                case "uuid", "source" -> {
+                    if (colon >= 0) {
+                        hash.problem("key", kind + " takes no name; write " + kind + " alone");
+                    }
+                }
+                case "header", "cookie" -> {
+                    if (name == null || name.isEmpty()) {
+                        hash.problem("key", kind + " needs a name, such as " + kind + ":"
+                                + (kind.equals("header") ? "X-Tenant" : "tenant"));
+                    } else if (!COOKIE_NAME.matcher(name).matches()) {
+                        hash.problem("key", "expected a " + kind + " name after " + kind + ": (letters, digits and"
+                                + " !#$%&'*+-.^_`|~)");
+                    }
+                }
+                default -> hash.problem("key", "unknown kind " + kind + "; " + HASH_KEY_EXPECTED);
+            }
+        }
+        UnavailablePolicy onUnavailable = bindPolicy(hash,
+                "expected fallback (the next server on the ring) or refuse (answer 503)", UnavailablePolicy.FALLBACK);
+        BackendConfig b = backend == null ? null : boundBackends.get(backend);
+        if (b != null && b.servers().stream().noneMatch(s -> !s.backup() && s.weight() > 0)) {
+            hash.problem("backend " + backend + " has no primary server with weight above 0 to hash onto; give one"
+                    + " a weight, or pin another way");
+        }
+        if (problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new HashConfig(key, onUnavailable);
+        } catch (IllegalArgumentException e) {
+            hash.problem(e.getMessage());
             return null;
         }
     }

@@ -2,6 +2,8 @@ package dev.tether.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.config.UuidMapConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +106,21 @@ class ConfFilesTest {
             assertThat(r.match().pathPrefix()).isEqualTo("/git/");
             assertThat(r.useServer()).isEqualTo("server-pro-ha-1");
         });
+    }
+
+    @Test
+    void seatableShardsIsOneUuidMapRouteOverTheDtableServers() {
+        ProxyConfig c = ConfigLoader.load(CONF.resolve("seatable-shards.conf"));
+
+        assertThat(c.routing().routes()).singleElement().satisfies(r -> {
+            assertThat(r.backend()).isEqualTo("dtable-servers");
+            assertThat(r.uuidMap()).isEqualTo(new UuidMapConfig(null,
+                    Map.of("0-9", "dtable-server-1", "a-f", "dtable-server-2"),
+                    Map.of("ff84e1a1-66e2", "dtable-server-1"), null, UnavailablePolicy.REFUSE));
+        });
+        assertThat(c.routing().backend("dtable-servers").servers()).extracting(s -> s.name())
+                .containsExactly("dtable-server-1", "dtable-server-2");
+        assertThat(c.routing().defaultBackend()).isEqualTo("dtable-web");
     }
 
     @Test

@@ -10,16 +10,20 @@ import dev.tether.health.HealthCheckConfig.StatusRange;
 import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
+import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.config.UuidMapConfig;
+import dev.tether.routing.sticky.StickyCookies;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,6 +162,72 @@ class ConfigLoaderTest {
         assertThat(c.passiveHealth("web")).isEqualTo(
                 new PassiveHealthConfig(true, 3, true, PassiveHealthConfig.OnError.MARK_DOWN));
         assertThat(c.passiveHealth("api")).isEqualTo(PassiveHealthConfig.defaults());
+    }
+
+    @Test
+    void uuidMapHashAndCookieKeysBindExactRecords() {
+        String hocon = """
+                tether {
+                  routes = [
+                    { name = dtables, path-prefix = "/dtable-server/", backend = dtable,
+                      uuid-map {
+                        pattern = "/dtables/(?<uuid>[0-9a-f-]{36})"
+                        ranges { "0-9" = dtable1, "A-E" = dtable2 }
+                        overrides { "ff84e1a1-66e2" = dtable2, "0123" = dtable2 }
+                        default-server = dtable1
+                        on-unavailable = fallback
+                      } }
+                    { name = plain-map, path-prefix = "/plain/", backend = dtable,
+                      uuid-map { ranges { "0-7" = dtable1, "8-f" = dtable2 } } }
+                    { name = tenants, path-prefix = "/api/", backend = app,
+                      hash { key = "header:X-Tenant", on-unavailable = refuse } }
+                    { name = sources, backend = app, hash { key = source } }
+                  ]
+                  backend-defaults { cookie-defaults { key = "0123456789abcdef-shared" } }
+                  backends {
+                    dtable {
+                      servers = [
+                        { name = dtable1, address = "127.0.0.1:5001" }
+                        { name = dtable2, address = "127.0.0.1:5002" }
+                      ]
+                    }
+                    app {
+                      cookie { name = srv, key = "a-key-of-sixteen+" }
+                      servers = [
+                        { name = node1, address = "127.0.0.1:8081", cookie = s1 }
+                        { name = node2, address = "127.0.0.1:8082", cookie = "node_2-B" }
+                        { name = node3, address = "127.0.0.1:8083" }
+                      ]
+                    }
+                    web { cookie { name = web }, servers = [ { name = w1, address = "127.0.0.1:9001" } ] }
+                  }
+                  default-backend = web
+                }
+                """;
+        ProxyConfig c = ConfigLoader.parse(hocon, "shards.conf");
+
+        assertThat(c.routing().routes()).containsExactly(
+                RouteConfig.uuidMap("dtables", RouteMatch.pathPrefix("/dtable-server/"), "dtable",
+                        new UuidMapConfig("/dtables/(?<uuid>[0-9a-f-]{36})",
+                                Map.of("0-9", "dtable1", "A-E", "dtable2"),
+                                Map.of("ff84e1a1-66e2", "dtable2", "0123", "dtable2"),
+                                "dtable1", UnavailablePolicy.FALLBACK)),
+                RouteConfig.uuidMap("plain-map", RouteMatch.pathPrefix("/plain/"), "dtable",
+                        UuidMapConfig.ofRanges(Map.of("0-7", "dtable1", "8-f", "dtable2"))),
+                RouteConfig.hash("tenants", RouteMatch.pathPrefix("/api/"), "app",
+                        new HashConfig("header:X-Tenant", UnavailablePolicy.REFUSE)),
+                RouteConfig.hash("sources", RouteMatch.ANY, "app", HashConfig.of("source")));
+        assertThat(c.routing().routes().get(1).uuidMap().onUnavailable()).as("maps refuse by default")
+                .isEqualTo(UnavailablePolicy.REFUSE);
+        assertThat(c.routing().backend("app").cookie()).isEqualTo(new StickyCookieConfig("srv", false, false, true,
+                false, null, Duration.ZERO, Duration.ZERO, "a-key-of-sixteen+"));
+        assertThat(c.routing().backend("app").servers()).containsExactly(
+                new ServerConfig("node1", "127.0.0.1", 8081, 1, false, 0, "s1"),
+                new ServerConfig("node2", "127.0.0.1", 8082, 1, false, 0, "node_2-B"),
+                ServerConfig.of("node3", "127.0.0.1", 8083));
+        assertThat(c.routing().backend("web").cookie().key()).as("backend-defaults.cookie-defaults.key applies")
+                .isEqualTo("0123456789abcdef-shared");
+        assertThat(c.routing().backend("dtable").cookie()).isNull();
     }
 
     /**
@@ -424,6 +494,169 @@ class ConfigLoaderTest {
                         """,
                         "t.conf:2: tether.backends.app.cookie.name = \"a b\" (expected a cookie name (letters, digits"
                                 + " and !#$%&'*+-.^_`|~))"),
+                Arguments.of("uuid-map ranges leave characters uncovered", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { ranges { "0-9" = node1, "a-b" = node2 } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.ranges = {\"0-9\":\"node1\",\"a-b\":\"node2\"} (does not"
+                                + " cover first characters c, d, e, f; add a range such as \"c-f\" = <server>, or set"
+                                + " default-server for every character no range covers)"),
+                Arguments.of("uuid-map without ranges or default-server", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { overrides { "ab" = node1 } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.ranges (does not cover first characters 0, 1, 2, 3, 4,"
+                                + " 5, 6, 7, 8, 9, a, b, c, d, e, f; add a range such as \"0-f\" = <server>, or set"
+                                + " default-server for every character no range covers)"),
+                Arguments.of("uuid-map ranges overlap", """
+                        tether {
+                          routes = [
+                            { name = d, backend = app, uuid-map {
+                                ranges {
+                                  "0-9" = node1
+                                  "8-f" = node2
+                                } } }
+                          ]
+                        """ + BACKEND,
+                        "t.conf:6: tether.routes[0].uuid-map.ranges.8-f = \"node2\" (overlaps \"0-9\" on '8', '9';"
+                                + " each first character belongs to exactly one range)"),
+                Arguments.of("uuid-map range naming a server the backend lacks", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { ranges { "0-9" = node1, "a-f" = node3 } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.ranges.a-f = \"node3\" (names no server of backend"
+                                + " app; its servers: node1, node2; did you mean node1?)"),
+                Arguments.of("uuid-map override naming a server the backend lacks", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1,
+                                       overrides { "ff84e1a1-66e2" = dtable2 } } } ]
+                        """ + BACKEND,
+                        "t.conf:3: tether.routes[0].uuid-map.overrides.ff84e1a1-66e2 = \"dtable2\" (names no server"
+                                + " of backend app; its servers: node1, node2)"),
+                Arguments.of("uuid-map default-server the backend lacks", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node9 } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.default-server = \"node9\" (names no server of backend"
+                                + " app; its servers: node1, node2; did you mean node1?)"),
+                Arguments.of("uuid-map malformed range", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1, ranges { "a-z" = node2 } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.ranges.a-z = \"node2\" (expected a quoted first hex"
+                                + " character or range as the key, such as \"7\", \"0-9\" or \"a-f\")"),
+                Arguments.of("uuid-map malformed override", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1, overrides { "base-1" = node2 } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.overrides.base-1 = \"node2\" (expected a quoted UUID"
+                                + " prefix of 1 to 32 hex digits as the key, dashes allowed, such as \"ff84e1a1-66e2\")"),
+                Arguments.of("uuid-map override written twice", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1,
+                                       overrides {
+                                         "ff84e1a1-66e2" = node2
+                                         "FF84E1A166E2" = node1
+                                       } } } ]
+                        """ + BACKEND,
+                        "t.conf:5: tether.routes[0].uuid-map.overrides.FF84E1A166E2 = \"node1\" (duplicate: the same"
+                                + " prefix as tether.routes[0].uuid-map.overrides.ff84e1a1-66e2 (dashes and case are"
+                                + " ignored); keep one)"),
+                Arguments.of("uuid-map bad pattern", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1, pattern = "/(x" } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.pattern = \"/(x\" (expected a Java regular expression"
+                                + " finding the base UUID (group \"uuid\", else group 1), or null for the first dashed UUID"
+                                + " in the path; Unclosed group at index 3)"),
+                Arguments.of("uuid-map bad on-unavailable", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1, on-unavailable = wait } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.on-unavailable = \"wait\" (expected refuse (answer 503,"
+                                + " so a base is never opened on two servers) or fallback (balance over the backend))"),
+                Arguments.of("uuid-map unknown key", """
+                        tether {
+                          routes = [ { name = d, backend = app, uuid-map { default-server = node1, range { } } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].uuid-map.range = {} (unknown key; did you mean ranges?)"),
+                Arguments.of("use-server and uuid-map on one route", """
+                        tether {
+                          routes = [ { name = d, backend = app, use-server = node1,
+                                       uuid-map { default-server = node1 } } ]
+                        """ + BACKEND,
+                        "t.conf:3: tether.routes[0].uuid-map = {\"default-server\":\"node1\"} (the route already pins by"
+                                + " use-server; set at most one of use-server, uuid-map and hash, or split the route in"
+                                + " two)"),
+                Arguments.of("route-level on-unavailable with a hash", """
+                        tether {
+                          routes = [ { name = d, backend = app, on-unavailable = refuse, hash { key = uuid } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].on-unavailable = \"refuse\" (applies only with use-server; write it"
+                                + " inside uuid-map { } or hash { })"),
+                Arguments.of("unknown hash key kind", """
+                        tether {
+                          routes = [ { name = h, backend = app, hash { key = "query:tenant" } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].hash.key = \"query:tenant\" (unknown kind query; expected uuid,"
+                                + " source, header:NAME or cookie:NAME, such as \"header:X-Tenant\")"),
+                Arguments.of("hash header without a name", """
+                        tether {
+                          routes = [ { name = h, backend = app, hash { key = "header:" } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].hash.key = \"header:\" (header needs a name, such as"
+                                + " header:X-Tenant)"),
+                Arguments.of("hash without key", """
+                        tether {
+                          routes = [ { name = h, backend = app, hash { on-unavailable = refuse } } ]
+                        """ + BACKEND,
+                        "t.conf:2: tether.routes[0].hash.key (missing; expected uuid, source, header:NAME or"
+                                + " cookie:NAME, such as \"header:X-Tenant\")"),
+                Arguments.of("hash over a backend with no primary server to hash onto", """
+                        tether {
+                          routes = [ { name = h, backend = app, hash { key = source } } ]
+                          backends { app { servers = [ { name = node1, address = "h:1", weight = 0 } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.routes[0].hash (backend app has no primary server with weight above 0 to"
+                                + " hash onto; give one a weight, or pin another way)"),
+                Arguments.of("cookie key too short, value not shown", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], cookie { name = srv, key = "s3cret" } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.cookie.key (has 6 characters; expected a signing key of at"
+                                + " least 16 characters, the same on every Tether instance, or null for unsigned cookies)"),
+                Arguments.of("server cookie with a bad character", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1", cookie = "a.b" } ], cookie { name = srv } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].cookie = \"a.b\" (expected a cookie value of 1 to 32"
+                                + " letters, digits, '-' or '_', or null to derive one from the name)"),
+                Arguments.of("two servers with one cookie value", """
+                        tether {
+                          backends {
+                            app {
+                              cookie { name = srv }
+                              servers = [
+                                { name = a, address = "h:1", cookie = s1 }
+                                { name = b, address = "h:2", cookie = s1 }
+                              ]
+                            }
+                          }
+                        }
+                        """,
+                        "t.conf:7: tether.backends.app.servers[1].cookie = \"s1\" (duplicate:"
+                                + " tether.backends.app.servers[0] has the same cookie; each server needs its own cookie"
+                                + " value)"),
+                Arguments.of("server cookie without a backend cookie", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1", cookie = s1 } ] } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.servers[0].cookie = \"s1\" (applies only when the backend has"
+                                + " cookie { name = ... }; add one or remove this)"),
                 Arguments.of("bad expect", """
                         tether {
                           backend-defaults { health-check { expect = "2xx" } }
@@ -519,6 +752,60 @@ class ConfigLoaderTest {
         assertThat(e).as("a problem for: " + what).isNotNull();
         assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(expected);
         assertThat(e.getMessage()).contains(expected).startsWith("t.conf: 1 problem");
+    }
+
+    @Test
+    void aFixedCookieEqualToAnotherServersDerivedIdIsALocatedProblemNotAnException() {
+        String derived = new StickyCookies(StickyCookieConfig.insert("srv"), List.of("a", "b")).id(1);
+        String hocon = """
+                tether {
+                  backends {
+                    app {
+                      cookie { name = srv }
+                      servers = [
+                        { name = a, address = "h:1", cookie = %s }
+                        { name = b, address = "h:2" }
+                      ]
+                    }
+                  }
+                }
+                """.formatted(derived);
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse(hocon, "c.conf"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(
+                "c.conf:4: tether.backends.app.cookie (cookie srv: servers a and b have the same cookie id " + derived
+                        + "; rename one of them, change cookie.key or set a different server cookie)");
+    }
+
+    @Test
+    void uuidMapProblemsAreAllReportedEachWhereItIsWritten() {
+        String hocon = """
+                tether {
+                  routes = [
+                    { name = d, backend = app, uuid-map {
+                        ranges {
+                          "0-7" = node1
+                          "6-9" = node2
+                          "b" = node3
+                        }
+                        overrides { "xyz" = node1 }
+                      } }
+                  ]
+                  backends { app { servers = [ { name = node1, address = "h:1" }, { name = node2, address = "h:2" } ] } }
+                }
+                """;
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse(hocon, "m.conf"));
+
+        assertThat(e.problems()).extracting(p -> p.location() + " " + p.path()).containsExactly(
+                "m.conf:4 tether.routes[0].uuid-map.ranges",
+                "m.conf:6 tether.routes[0].uuid-map.ranges.6-9",
+                "m.conf:7 tether.routes[0].uuid-map.ranges.b",
+                "m.conf:9 tether.routes[0].uuid-map.overrides.xyz");
+        assertThat(e.problems().get(0).expected()).startsWith("does not cover first characters a, c, d, e, f; add"
+                + " ranges such as \"a\" = <server> and \"c-f\" = <server>");
     }
 
     @Test

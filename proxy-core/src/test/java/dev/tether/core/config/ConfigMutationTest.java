@@ -35,6 +35,11 @@ class ConfigMutationTest {
                 { name = git, path-prefix = "/git/", backend = web, use-server = w1, on-unavailable = refuse }
                 { name = api, path-regex = "/api/.*", host = api.example.com, path-exact = "/api/x", backend = api }
                 { name = canary, header { name = X-Canary, value = "1" }, backend = api }
+                { name = shards, path-prefix = "/dtables/", backend = web,
+                  uuid-map { pattern = "/dtables/([0-9a-f-]+)", ranges { "0-7" = w1, "8-f" = w2 },
+                             overrides { "ff84e1a1-66e2" = w1 }, on-unavailable = fallback } }
+                { name = tenants, path-prefix = "/t/", backend = web,
+                  hash { key = "header:X-Tenant", on-unavailable = refuse } }
               ]
               backend-defaults {
                 retries = 1
@@ -48,11 +53,11 @@ class ConfigMutationTest {
                   redispatch = off
                   server-defaults { weight = 10 }
                   servers = [
-                    { name = w1, address = "10.0.0.1:80" }
+                    { name = w1, address = "10.0.0.1:80", cookie = w-one }
                     { name = w2, address = "[::1]:8082", weight = 0, max-conn = 100, backup = on }
                   ]
                   cookie { name = srv, indirect = on, nocache = on, httponly = off, domain = example.com,
-                           max-idle = 24h, max-life = 7d }
+                           max-idle = 24h, max-life = 7d, key = "0123456789abcdef" }
                   timeouts { server = 1h, queue = 0s, tunnel = 1h }
                   pool { idle-timeout = 5s, max-idle = 8 }
                   health-check { enabled = on, method = GET, path = "/health", host = app.local, expect = "200-399",
