@@ -160,6 +160,7 @@ fi
 
 # ---- layout ------------------------------------------------------------------------------------------------------
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+STARTED=$(date -u '+%Y-%m-%d %H:%M')
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 OUT=$ROOT/bench/results/$STAMP
 mkdir -p "$OUT/runs"
@@ -384,7 +385,7 @@ done
 first_line() { "$@" 2>&1 | head -1 || true; }
 REPORT=$ROOT/bench/results/$STAMP.md
 {
-    echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — \`$COMMAND_LINE\`"
+    echo "## $STARTED UTC — \`$COMMAND_LINE\`"
     echo
     echo "- host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
     echo "- tether: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && \
