@@ -36,7 +36,10 @@ import java.util.stream.Collectors;
  * {@link #ROUTE_KEYS} or {@link #BACKEND_OWN_KEYS} (or to {@code backend-defaults} in reference.conf) and
  * binds them in {@link #bindRoute} or {@link #bindBackend}. Cross-references (a route naming a backend or a
  * server, the default backend) are checked here with the location of the reference, before the records'
- * own checks could fail with a less precise message.
+ * own checks could fail with a less precise message. The same goes for the records' own rules (a shard map's
+ * coverage and overlaps, a hash key's kind, a cookie key's length): each is checked at the entry that breaks it,
+ * and a record's {@link IllegalArgumentException} is only the last resort, reported at the enclosing section.
+ * Binding ends by compiling the {@link RoutingTable}, so {@code --check} refuses whatever startup would.
  */
 final class RoutingBinder {
 
