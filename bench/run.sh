@@ -206,7 +206,9 @@ start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
         java_home=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.home/ {print $2}')
         sed '/"jdk.ExecutionSample"/,/<\/event>/ s|<setting name="period"\([^>]*\)>[^<]*<|<setting name="period"\1>1 ms<|' \
             "$java_home/lib/jfr/profile.jfc" >"$OUT/profile-1ms.jfc"
-        jfr="-XX:StartFlightRecording=filename=$OUT/tether-$profile.jfr,settings=$OUT/profile-1ms.jfc"
+        # Netty pipelines are deep: the default 64 frames cut stacks before they reach Tether's handlers.
+        jfr="-XX:FlightRecorderOptions:stackdepth=256"
+        jfr+=" -XX:StartFlightRecording=filename=$OUT/tether-$profile.jfr,settings=$OUT/profile-1ms.jfc"
     fi
     case $c in
         tether)
