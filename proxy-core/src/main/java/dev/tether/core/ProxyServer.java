@@ -54,7 +54,8 @@ public final class ProxyServer {
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final Map<String, Channel> listeners = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile TrafficObserver traffic = TrafficObserver.NONE;
-    private final List<FrontDoor> frontDoors = new ArrayList<>();
+    // By listener name: a reload that closes or rebinds a listener closes its front door (TLS reload thread).
+    private final Map<String, FrontDoor> frontDoors = Collections.synchronizedMap(new LinkedHashMap<>());
     private final WaitQueues queues = new WaitQueues();
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
@@ -96,7 +97,10 @@ public final class ProxyServer {
 
     private Channel bind(ListenerConfig l) throws InterruptedException {
         FrontDoor frontDoor = FrontDoor.start(l.name(), l.frontDoor());
-        frontDoors.add(frontDoor);
+        FrontDoor replaced = frontDoors.put(l.name(), frontDoor);
+        if (replaced != null) {
+            replaced.close();
+        }
         ListenerContext context = new ListenerContext(l, this::config, tables, router, connector, inFlight, events,
                 frontDoor, (serverId, outcome) -> traffic.observe(serverId, outcome), queues);
         ServerBootstrap b = new ServerBootstrap()
@@ -156,6 +160,11 @@ public final class ProxyServer {
                 client.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN);
                 drained++;
             }
+        }
+        // Connections still open keep working with it; only its certificate reload stops.
+        FrontDoor frontDoor = frontDoors.remove(name);
+        if (frontDoor != null) {
+            frontDoor.close();
         }
         log.info("listener {} on {} closed; {} client connections drain", name, ch.localAddress(), drained);
     }
@@ -240,7 +249,9 @@ public final class ProxyServer {
             log.warn("drain timeout {} ran out: closing {} client connections", drain, clients.size());
             clients.close().awaitUninterruptibly();
         }
-        frontDoors.forEach(FrontDoor::close);
+        synchronized (frontDoors) {
+            frontDoors.values().forEach(FrontDoor::close);
+        }
         acceptGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         log.info("Tether stopped");

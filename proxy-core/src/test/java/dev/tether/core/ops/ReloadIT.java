@@ -13,6 +13,7 @@ import dev.tether.core.metrics.PrometheusText;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.testing.TestBackend;
 import dev.tether.core.testing.WebSocketBackend;
+import dev.tether.core.tls.TestCertificates;
 import dev.tether.health.HealthChecker;
 import dev.tether.routing.model.ServerState;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -345,6 +348,38 @@ class ReloadIT {
         assertThat(tether.healthCheckers()).isEmpty();
         assertThat(tether.server().tables().get().server("app", "a").state()).isEqualTo(ServerState.UP);
         assertThat(tether.health("app", "a")).isEqualTo("UNCHECKED");
+    }
+
+    @Test
+    void aTlsListenerWithAnotherCertificateIsRebound() throws Exception {
+        TestCertificates.Generated first = TestCertificates.rsa();
+        TestCertificates.Generated second = TestCertificates.otherRsa();
+        Path one = dir.resolve("one.pem");
+        Path two = dir.resolve("two.pem");
+        Files.writeString(one, first.bundlePem());
+        Files.writeString(two, second.bundlePem());
+        String https = "{ name = https, address = \"127.0.0.1\", port = 0, tls { bundle = \"%s\" } }";
+        start(conf("", https.formatted(one), a));
+        assertThat(peerCertificate(tether.server().address("https").getPort(), first, second))
+                .isEqualTo(first.certificate());
+
+        assertThat(reload(conf("", https.formatted(two), a)).summary()).isEqualTo("listeners ~https");
+
+        assertThat(peerCertificate(tether.server().address("https").getPort(), first, second))
+                .isEqualTo(second.certificate());
+        assertThat(get("/plain", null).statusCode()).isEqualTo(200);
+    }
+
+    private static java.security.cert.Certificate peerCertificate(int port, TestCertificates.Generated... trusted)
+            throws Exception {
+        SSLContext context = TestCertificates.clientTrusting(
+                java.util.Arrays.stream(trusted).map(TestCertificates.Generated::certificate)
+                        .toArray(java.security.cert.X509Certificate[]::new));
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.startHandshake();
+            return socket.getSession().getPeerCertificates()[0];
+        }
     }
 
     @Test
