@@ -45,7 +45,12 @@ public final class TableHolder implements Supplier<RoutingTable> {
      * {@link #setServerState} is never lost. {@code f} may run more than once and must have no side effects.
      */
     public RoutingTable update(UnaryOperator<RoutingTable> f) {
-        return table.updateAndGet(f);
+        RoutingTable before = table.get();
+        RoutingTable after = table.updateAndGet(f);
+        if (after != before) {
+            onChange.forEach(Runnable::run);
+        }
+        return after;
     }
 
     public void replace(RoutingTable next) {

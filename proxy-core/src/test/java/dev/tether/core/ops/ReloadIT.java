@@ -383,6 +383,22 @@ class ReloadIT {
     }
 
     @Test
+    void aQueuedRequestIsServedByAServerTheReloadAdded() throws Exception {
+        start(conf("timeouts { queue = 20s }", "", a));
+        tether.setAdminState("app", "a", dev.tether.health.AdminState.MAINT);
+        CompletableFuture<HttpResponse<String>> waiting = client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + tether.server().port() + "/queued")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> tether.metrics().stats().get(0).queueLength() == 1);
+
+        assertThat(reload(conf("timeouts { queue = 20s }", "", a, b)).summary()).isEqualTo("servers +app/b");
+
+        HttpResponse<String> served = waiting.get(5, TimeUnit.SECONDS);
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(backendOf(served)).isEqualTo("b");
+    }
+
+    @Test
     void pooledServerConnectionsSurviveAReload() throws Exception {
         start(conf("", "", a));
         for (int i = 0; i < 5; i++) {
