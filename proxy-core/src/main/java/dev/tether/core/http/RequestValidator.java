@@ -79,6 +79,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
     private boolean informational;
     private boolean tunnel;
 
+    // The last head passed on, for the access-log line of a refused body.
+    private String currentMethod;
+    private String currentUri;
+
     private Rejection rejection;
     private int ahead;
     private boolean sent;
@@ -102,7 +106,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof RawRequestScanner.Refusal refusal) {
-            reject(ctx, new Rejection(refusal.status(), refusal.message(), "BAD_REQUEST", null, null,
+            reject(ctx, new Rejection(refusal.status(), refusal.message(), "BAD_REQUEST",
+                    refusal.inBody() ? currentMethod : null, refusal.inBody() ? currentUri : null,
                     HttpVersion.HTTP_1_1), refusal.inBody());
             return;
         }
@@ -118,6 +123,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
             // A head the decoder refused goes on: FrontendHandler answers it (400, 414, 431) and the decoder
             // discards what follows.
             owed++;
+            currentMethod = head.method().name();
+            currentUri = head.uri();
             ctx.fireChannelRead(msg);
             return;
         }
@@ -125,7 +132,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
             String why = content.decoderResult().cause().getMessage();
             content.release();
             reject(ctx, new Rejection(400, "the chunked request body could not be read: " + why, "BAD_REQUEST",
-                    null, null, HttpVersion.HTTP_1_1), true);
+                    currentMethod, currentUri, HttpVersion.HTTP_1_1), true);
             return;
         }
         ctx.fireChannelRead(msg);

@@ -130,6 +130,8 @@ class RequestSmugglingIT {
                 attack("obs-fold with a tab", 400, "GET /bad HTTP/1.1\r\n" + H + "X-A: a\r\n\tb\r\n\r\n"),
                 // Host.
                 attack("missing Host on HTTP/1.1", 400, "GET /bad HTTP/1.1\r\n\r\n"),
+                attack("refused with Expect: 100-continue gets no 100", 400, "POST /bad HTTP/1.1\r\n" + H + H
+                        + "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n"),
                 attack("two Host headers", 400, "GET /bad HTTP/1.1\r\n" + H + "Host: other.test\r\n\r\n"),
                 attack("Host with a space", 400, "GET /bad HTTP/1.1\r\nHost: a b\r\n\r\n"),
                 attack("Host with userinfo", 400, "GET /bad HTTP/1.1\r\nHost: user@tether.test\r\n\r\n"),
