@@ -8,6 +8,8 @@ import java.nio.file.Path;
  *
  * <p>Prints {@code OK: FILE} and the {@link ConfigSummary} to {@code out} and returns 0, or prints every problem
  * (one per line, {@code file:line: key = value (expected ...)}) to {@code err} and returns {@link #EXIT_INVALID}.
+ * A valid configuration with {@link ConfigLoader#warnings warnings} still returns 0; each is printed to {@code err}
+ * as {@code WARNING: backend app: ...}.
  */
 public final class ConfigCheck {
 
@@ -26,6 +28,10 @@ public final class ConfigCheck {
         }
         out.println("OK: " + file);
         out.print(ConfigSummary.describe(config));
+        // Valid but likely wrong: said, yet not refused, as startup logs and accepts them too.
+        for (String warning : ConfigLoader.warnings(config)) {
+            err.println("WARNING: " + warning);
+        }
         return 0;
     }
 }

@@ -425,15 +425,49 @@ public final class ConfigLoader {
         }
         Duration idle = null;
         Integer maxIdle = null;
+        Duration serverKeepAlive = null;
         if (p != null) {
             p.checkKeys(refDefaults.section("pool", "").object().keySet());
             idle = p.duration("idle-timeout", min);
             maxIdle = p.integer("max-idle", 0, 100_000);
+            // null (the default) = the servers' keep-alive is unknown, so there is nothing to compare idle-timeout to
+            serverKeepAlive = p.isSet("server-keep-alive") ? p.duration("server-keep-alive", min) : null;
         }
         if (problems.reported() != before) {
             return null;
         }
-        return new BackendTimeouts(connect, server, queue, tunnel, idle, maxIdle);
+        return new BackendTimeouts(connect, server, queue, tunnel, idle, maxIdle, serverKeepAlive);
+    }
+
+    // ---- warnings --------------------------------------------------------------------------------------------
+
+    /**
+     * What is valid but likely wrong in a loaded configuration, one line each, in backend order; empty when
+     * nothing is. {@code tether --check} prints them as {@code WARNING:} lines, startup logs them; neither refuses.
+     *
+     * <p>A backend whose {@code pool.idle-timeout} is not below its declared {@code pool.server-keep-alive} keeps
+     * idle connections the server may already be closing: a request sent on one as the server closes it fails
+     * (Overleaf's guide: the proxy's keep-alive must be lower than the app servers' 65s). A pool that keeps no
+     * idle connection ({@code max-idle = 0}) reuses nothing, so it is not warned about.
+     */
+    public static List<String> warnings(ProxyConfig config) {
+        if (config.routing() == null) {
+            return List.of();
+        }
+        List<String> warnings = new ArrayList<>();
+        for (var backend : config.routing().backends()) {
+            BackendTimeouts t = config.timeouts(backend.name());
+            Duration keepAlive = t.serverKeepAlive();
+            if (keepAlive == null || t.poolMaxIdle() == 0 || t.poolIdle().compareTo(keepAlive) < 0) {
+                continue;
+            }
+            String k = ConfigSummary.durationValue(keepAlive);
+            String idle = ConfigSummary.durationValue(t.poolIdle());
+            warnings.add("backend " + backend.name() + ": pool.idle-timeout = " + idle
+                    + " is not below pool.server-keep-alive = " + k
+                    + ": Tether may reuse a connection the server is closing; set pool.idle-timeout below " + k);
+        }
+        return List.copyOf(warnings);
     }
 
     private static HealthCheckConfig bindHealth(ConfigSection backend, ConfigSection refDefaults) {

@@ -8,6 +8,7 @@ import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.config.UuidMapConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.stream.Collectors;
  * admin: 127.0.0.1:8404  /metrics, /stats
  * routes (first match wins):
  *   git  path-prefix /git/  -> app, pinned to node1 (fallback when unavailable)
+ *   dtables  path-prefix /dtable-server/  -> dtable, uuid-map (2 ranges, 1 override, 503 when unavailable)
+ *   tenants  any request  -> app, hash on header:X-Tenant (next server on the ring when unavailable)
  *   (no match)  -> app
  * backends:
  *   app  round-robin, retries 3, redispatch on, cookie server-pro-ha (httponly, max-idle 24h)
@@ -76,6 +79,14 @@ public final class ConfigSummary {
                 b.append(", pinned to ").append(r.useServer()).append(r.onUnavailable() == UnavailablePolicy.REFUSE
                         ? " (503 when unavailable)" : " (fallback when unavailable)");
             }
+            if (r.uuidMap() != null) {
+                b.append(", ").append(uuidMap(r.uuidMap()));
+            }
+            if (r.hash() != null) {
+                b.append(", hash on ").append(r.hash().key())
+                        .append(r.hash().onUnavailable() == UnavailablePolicy.REFUSE
+                                ? " (503 when unavailable)" : " (next server on the ring when unavailable)");
+            }
             b.append('\n');
         }
         String def = config.routing().defaultBackend();
@@ -92,6 +103,8 @@ public final class ConfigSummary {
                     .append(", queue ").append(duration(t.queue()))
                     .append(", tunnel ").append(duration(t.tunnel()))
                     .append("; pool idle ").append(duration(t.poolIdle()))
+                    .append(t.serverKeepAlive() != null
+                            ? " (servers keep alive " + durationValue(t.serverKeepAlive()) + ")" : "")
                     .append(", max ").append(t.poolMaxIdle()).append(" per thread\n");
             b.append("    ").append(health(config.health(backend.name())));
             if (!config.slowStart(backend.name()).isZero()) {
@@ -141,6 +154,25 @@ public final class ConfigSummary {
             parts.add("header " + m.headerName() + (m.headerValue() != null ? ": " + m.headerValue() : ""));
         }
         return parts.isEmpty() ? "any request" : String.join(" and ", parts);
+    }
+
+    /** {@code uuid-map (2 ranges, 1 override, default-server s3, 503 when unavailable)}. */
+    private static String uuidMap(UuidMapConfig m) {
+        List<String> parts = new ArrayList<>();
+        if (m.pattern() != null) {
+            parts.add("pattern " + m.pattern());
+        }
+        parts.add(count(m.ranges().size(), "range"));
+        parts.add(count(m.overrides().size(), "override"));
+        if (m.defaultServer() != null) {
+            parts.add("default-server " + m.defaultServer());
+        }
+        parts.add(m.onUnavailable() == UnavailablePolicy.REFUSE ? "503 when unavailable" : "fallback when unavailable");
+        return "uuid-map (" + String.join(", ", parts) + ")";
+    }
+
+    private static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     private static String cookie(StickyCookieConfig c) {
@@ -208,6 +240,25 @@ public final class ConfigSummary {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * A duration as one number and one unit ({@code 65s}, {@code 90m}, {@code 1500ms}), which a HOCON file accepts
+     * as is; for messages that tell what to write ({@link #duration} gives {@code 1m5s}, which HOCON does not parse).
+     */
+    static String durationValue(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
     }
 
     /** {@code 50MiB}, {@code 32KiB}, or bytes when not a whole number of either. */

@@ -75,6 +75,32 @@ class ConfFilesTest {
                         + " \"127.0.0.1:8081\", \"app1.internal:80\" or \"[::1]:8081\")");
     }
 
+    @Test
+    void checkPrintsKeepAliveWarningsAndStillExitsZero(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("ka.conf");
+        Files.writeString(conf, """
+                tether {
+                  backends {
+                    app {
+                      pool { idle-timeout = 30s, server-keep-alive = 20s }
+                      servers = [ { name = a, address = "127.0.0.1:8081" } ]
+                    }
+                  }
+                }
+                """);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = ConfigCheck.run(conf, print(out), print(err));
+
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK: " + conf + System.lineSeparator())
+                .contains("pool idle 30s (servers keep alive 20s), max 64 per thread");
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "WARNING: backend app: pool.idle-timeout = 30s is not below pool.server-keep-alive = 20s: Tether may"
+                        + " reuse a connection the server is closing; set pool.idle-timeout below 20s");
+    }
+
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
@@ -99,6 +125,9 @@ class ConfFilesTest {
         assertThat(List.of(t.connect(), t.server(), t.queue(), t.tunnel()))
                 .extracting(d -> ConfigSummary.duration(d))
                 .containsExactly("15s", "10m", "1m", "23h");
+        assertThat(t.serverKeepAlive()).as("the app servers' keep-alive, per the guide").hasSeconds(65);
+        assertThat(t.poolIdle()).isLessThan(t.serverKeepAlive());
+        assertThat(ConfigLoader.warnings(c)).isEmpty();
         ListenerConfig http = c.listeners().get(0);
         assertThat(ConfigSummary.duration(http.clientTimeout())).isEqualTo("1m");
         assertThat(http.maxBodyBytes()).isEqualTo(50L * 1024 * 1024);

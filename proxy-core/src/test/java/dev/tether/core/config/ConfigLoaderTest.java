@@ -1089,6 +1089,114 @@ class ConfigLoaderTest {
                 """);
     }
 
+    @Test
+    void serverKeepAliveBindsPerBackendAndIsUnknownByDefault() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  backend-defaults { pool { server-keep-alive = 65s } }
+                  default-backend = app
+                  backends {
+                    app { servers = [ { name = node1, address = "127.0.0.1:8081" } ] }
+                    web { pool { server-keep-alive = 90s }, servers = [ { name = w1, address = "127.0.0.1:9001" } ] }
+                  }
+                }
+                """, "ka.conf");
+
+        assertThat(c.timeouts("app")).isEqualTo(BackendTimeouts.defaults().withServerKeepAlive(Duration.ofSeconds(65)));
+        assertThat(c.timeouts("web").serverKeepAlive()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ConfigLoader.parse(MINIMAL, "test.conf").timeouts("app").serverKeepAlive())
+                .as("null in reference.conf: the servers' keep-alive is unknown").isNull();
+        assertThat(BackendTimeouts.defaults().serverKeepAlive()).isNull();
+        BackendTimeouts declared = BackendTimeouts.defaults().withServerKeepAlive(Duration.ofSeconds(65));
+        assertThat(declared.withServer(Duration.ofMinutes(1)).withPoolIdle(Duration.ofSeconds(5)).serverKeepAlive())
+                .as("with-methods carry it").isEqualTo(Duration.ofSeconds(65));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "not declared          | 30s | null | 64 | ",
+        "below, as for Overleaf | 30s | 65s  | 64 | ",
+        "equal                 | 20s | 20s  | 64 | backend app: pool.idle-timeout = 20s is not below"
+                + " pool.server-keep-alive = 20s: Tether may reuse a connection the server is closing; set"
+                + " pool.idle-timeout below 20s",
+        "above                 | 30s | 20s  | 64 | backend app: pool.idle-timeout = 30s is not below"
+                + " pool.server-keep-alive = 20s: Tether may reuse a connection the server is closing; set"
+                + " pool.idle-timeout below 20s",
+        "above, in ms          | 5s  | 4500ms | 64 | backend app: pool.idle-timeout = 5s is not below"
+                + " pool.server-keep-alive = 4500ms: Tether may reuse a connection the server is closing; set"
+                + " pool.idle-timeout below 4500ms",
+        "above, in minutes     | 2m  | 90s  | 64 | backend app: pool.idle-timeout = 2m is not below"
+                + " pool.server-keep-alive = 90s: Tether may reuse a connection the server is closing; set"
+                + " pool.idle-timeout below 90s",
+        "above, but no reuse   | 30s | 20s  | 0  | ",
+    })
+    void idleTimeoutNotBelowTheServersKeepAliveIsAWarningNotAProblem(String what, String idle, String keepAlive,
+            int maxIdle, String warning) {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  backends {
+                    app {
+                      pool { idle-timeout = %s, server-keep-alive = %s, max-idle = %d }
+                      servers = [ { name = node1, address = "127.0.0.1:8081" } ]
+                    }
+                  }
+                }
+                """.formatted(idle, keepAlive, maxIdle), "ka.conf");
+
+        if (warning == null) {
+            assertThat(ConfigLoader.warnings(c)).isEmpty();
+        } else {
+            assertThat(ConfigLoader.warnings(c)).containsExactly(warning);
+        }
+    }
+
+    @Test
+    void keepAliveWarningsComeOnePerBackendInFileOrder() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  backend-defaults { pool { server-keep-alive = 10s } }
+                  default-backend = b
+                  backends {
+                    b { servers = [ { name = b1, address = "127.0.0.1:8081" } ] }
+                    ok { pool { idle-timeout = 9s }, servers = [ { name = o1, address = "127.0.0.1:8082" } ] }
+                    a { servers = [ { name = a1, address = "127.0.0.1:8083" } ] }
+                  }
+                }
+                """, "ka.conf");
+
+        assertThat(ConfigLoader.warnings(c)).extracting(w -> w.substring(0, w.indexOf(':')))
+                .containsExactly("backend b", "backend a");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0s", "x y", "-1s"})
+    void aMalformedServerKeepAliveIsAProblem(String value) {
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ConfigLoader.parse("""
+                tether {
+                  backends {
+                    app {
+                      pool { server-keep-alive = "%s" }
+                      servers = [ { name = node1, address = "127.0.0.1:8081" } ]
+                    }
+                  }
+                }
+                """.formatted(value), "ka.conf"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("ka.conf:4");
+            assertThat(p.path()).isEqualTo("tether.backends.app.pool.server-keep-alive");
+            assertThat(p.expected()).isEqualTo(ConfigSection.DURATION + ", above 0");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT1.5S, 1500ms", "PT65S, 65s", "PT90S, 90s", "PT10M, 10m",
+        "PT90M, 90m", "PT23H, 23h", "PT48H, 48h"})
+    void durationValuesAreOneNumberAndOneUnitAsHoconReadsThem(Duration d, String text) {
+        assertThat(ConfigSummary.durationValue(d)).isEqualTo(text);
+    }
+
     @ParameterizedTest
     @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT15S, 15s", "PT90M, 1h30m", "PT23H, 23h", "PT24H, 24h", "PT36H, 36h", "PT48H, 2d", "PT169H, 169h"})
     void durationsAreWrittenAsInConfigFiles(Duration d, String text) {

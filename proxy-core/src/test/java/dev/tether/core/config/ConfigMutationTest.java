@@ -59,7 +59,7 @@ class ConfigMutationTest {
                   cookie { name = srv, indirect = on, nocache = on, httponly = off, domain = example.com,
                            max-idle = 24h, max-life = 7d, key = "0123456789abcdef" }
                   timeouts { server = 1h, queue = 0s, tunnel = 1h }
-                  pool { idle-timeout = 5s, max-idle = 8 }
+                  pool { idle-timeout = 5s, max-idle = 8, server-keep-alive = 1m }
                   health-check { enabled = on, method = GET, path = "/health", host = app.local, expect = "200-399",
                                  interval = 5s, fast-interval = 500ms, down-interval = 10s, timeout = 1s,
                                  rise = 1, fall = 2, slow-start = 10s }
