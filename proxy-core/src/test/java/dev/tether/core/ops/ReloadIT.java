@@ -246,6 +246,28 @@ class ReloadIT {
     }
 
     @Test
+    void aTunnelOutlivesTheRemovalOfItsBackend() throws Exception {
+        start(conf("", "", a));
+        Echoes echoes = new Echoes();
+        WebSocket socket = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + tether.server().port() + "/ws"), echoes)
+                .get(10, TimeUnit.SECONDS);
+        echoes.echo(socket, "before");
+        String withoutWs = conf("", "", a)
+                .replace("routes = [ { name = websocket, path-prefix = \"/ws\", backend = ws } ]", "")
+                .replaceAll("(?m)^\\s*ws \\{ servers = .*$", "");
+
+        assertThat(reload(withoutWs).summary()).isEqualTo("backends -ws; servers -ws/w1; routes changed");
+
+        echoes.echo(socket, "after the backend is gone");
+        assertThat(echoes.closed).isNotDone();
+        // New upgrades follow the new rules: /ws is now an ordinary request to app.
+        assertThat(backendOf(get("/ws", null))).isEqualTo("a");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        assertThat(echoes.closed.get(10, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
+    }
+
+    @Test
     void invalidReloadChangesNothingAndReportsEveryProblem() throws Exception {
         String good = conf("", "", a, b);
         start(good);
