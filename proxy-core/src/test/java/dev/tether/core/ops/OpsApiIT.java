@@ -15,6 +15,7 @@ import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.config.UuidMapConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -311,5 +312,37 @@ class OpsApiIT {
         assertThat(last.statusCode()).isEqualTo(400);
         assertThat(last.body()).contains("by-user").contains("weight above 0");
         assertThat(server("b")).containsEntry("weight", 1.0);
+    }
+
+    @Test
+    void dryRunFollowsTheShardMapAsRealRequestsDo() throws Exception {
+        tether.stop();
+        TestProxy p = new TestProxy().backends(a, b);
+        p.routes.add(RouteConfig.uuidMap("bases", RouteMatch.pathPrefix("/dtable-server/"), "app",
+                new UuidMapConfig(null, Map.of("0-7", "a", "8-f", "b"), Map.of("ff84e1a1", "a"), null, null)));
+        tether = Tether.start(p.config().withAdmin(AdminConfig.onPort(0)), p.events);
+        adminPort = tether.adminAddress().getPort();
+
+        for (String uuid : List.of("0d5b7a84-3f55-4c5e-a3f6-42aa3c4d7e10", "9d5b7a84-3f55-4c5e-a3f6-42aa3c4d7e10",
+                "ff84e1a1-3f55-4c5e-a3f6-42aa3c4d7e10")) {
+            String path = "/dtable-server/api/v1/dtables/" + uuid + "/rows/";
+            Map<String, Object> decision = route("path=" + enc(path));
+
+            assertThat(decision).as(uuid).containsEntry("reason", "UUID_PREFIX_MAP").containsEntry("rule", "bases");
+            assertThat(backendOf(proxied(path, null))).as(uuid).isEqualTo(decision.get("server"));
+        }
+        assertThat(route("path=" + enc("/dtable-server/api/v1/dtables/ff84e1a1-3f55-4c5e-a3f6-42aa3c4d7e10/")))
+                .containsEntry("server", "a");
+
+        // The pinned server in maintenance: the map refuses rather than open the base elsewhere, for real too.
+        admin("POST", "/api/servers/app/b/state?state=maint");
+        String moved = "/dtable-server/api/v1/dtables/9d5b7a84-3f55-4c5e-a3f6-42aa3c4d7e10/rows/";
+        assertThat(route("path=" + enc(moved))).containsEntry("decision", "reject").containsEntry("status", 503.0)
+                .containsEntry("reason", "PINNED_SERVER_UNAVAILABLE");
+        assertThat(proxied(moved, null).statusCode()).isEqualTo(503);
+    }
+
+    private static String backendOf(HttpResponse<?> r) {
+        return r.headers().firstValue("X-Backend-Id").orElse("none");
     }
 }
