@@ -88,6 +88,7 @@ public final class Tether {
     // Outlives reloads: it is what keeps moved shard keys on their old server.
     private final ShardPinTable shardPins = new ShardPinTable();
     private ExecutorService reloads;
+    private boolean stopped; // guarded by this
     private ScheduledExecutorService watcher;
     private AdminServer admin;
     private OpsApi ops;
@@ -323,7 +324,8 @@ public final class Tether {
     /**
      * Starts a reload of the configuration file on the reload thread.
      *
-     * @return the reload's id, to find its result in {@link #lastReload()}; -1 when there is no file to reload
+     * @return the reload's id, to find its result in {@link #lastReload()}; -1 when there is no file to reload or
+     *     Tether is stopping
      */
     public long reloadAsync() {
         Path file = configFile;
@@ -332,6 +334,9 @@ public final class Tether {
         }
         long id = reloadIds.incrementAndGet();
         synchronized (this) {
+            if (stopped) {
+                return -1; // a late SIGHUP or file change has nothing left to reload
+            }
             if (reloads == null) {
                 reloads = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "tether-reload");
@@ -493,6 +498,7 @@ public final class Tether {
     public void stop() {
         checkers.values().forEach(HealthChecker::stop);
         synchronized (this) {
+            stopped = true;
             if (reloads != null) {
                 reloads.shutdownNow();
             }
