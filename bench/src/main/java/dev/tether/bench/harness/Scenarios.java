@@ -41,11 +41,9 @@ public final class Scenarios {
                             + " tenth of the responses",
                     Profile.STICKY, Driver.LOAD_HARNESS, "GET", "/small", 0, false, true, 200, DEFAULT_RATE, 0.1,
                     ALL, null),
-            // Tether joins once its configuration binds uuid-map routes (TetherConf already writes them).
             new Scenario("uuid-map-1000",
                     "GET /u/<uuid>/small over 64 connections, routed by 1 000 UUID-prefix overrides over 2 ranges",
-                    Profile.UUID_MAP, Driver.WRK, "GET", "/small", 0, false, false, 64, 0, 0,
-                    List.of(Contestant.DIRECT, Contestant.HAPROXY, Contestant.NGINX), null),
+                    Profile.UUID_MAP, Driver.WRK, "GET", "/small", 0, false, false, 64, 0, 0, ALL, null),
             new Scenario("websocket-echo",
                     "LoadHarness websocket echo round trips at a fixed rate over 64 upgraded connections",
                     Profile.WEBSOCKET, Driver.LOAD_HARNESS, "GET", "/ws", 0, false, false, 64, 2_000, 0,

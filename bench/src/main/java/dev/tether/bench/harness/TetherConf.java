@@ -2,8 +2,8 @@ package dev.tether.bench.harness;
 
 /**
  * Tether HOCON equivalent to the HAProxy configuration: round robin, retries 3 with redispatch, {@code HEAD
- * /status} health checks every 2 s and, for the sticky profile, cookie insert. The uuid-map profile uses the
- * {@code uuid-map} route of {@code UuidMapConfig} (ranges and overrides), whose HOCON binding is not settled yet.
+ * /status} health checks every 2 s and, for the sticky profile, cookie insert. The uuid-map profile adds one
+ * route with a {@code uuid-map} (first-character ranges and 12-hex-digit overrides) that every request matches.
  */
 public final class TetherConf {
 

@@ -164,6 +164,12 @@ class ContestantConfTest {
         assertThat(route.getObject("uuid-map.overrides").unwrapped()).hasSize(1000)
                 .containsEntry(first.prefix(), firstServer);
 
+        if (Files.isRegularFile(TETHER_JAR)) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            checkWith(TetherConf.render(setup), "tether-uuid.conf", java.toString(), "-jar", TETHER_JAR.toString(),
+                    "--check");
+        }
+
         String lua = WrkScript.render(Scenarios.byName("uuid-map-1000"), List.of());
         assertThat(lua).contains("\"" + first.path() + "\"", "wrk.format(nil, p)");
     }
