@@ -13,10 +13,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * requests have gone out (it watches the outbound responses), writes its own answer with {@code Connection: close},
  * drops anything written after it, and closes after a short lingering period, as {@code FrontendHandler} does.
  * After a 101 it steps aside: the connection is a tunnel.
+ *
+ * <p>Optionally it enforces a minimum request-body rate (408), so a client trickling a body cannot hold a server
+ * connection for as long as it keeps sending a byte before each inactivity timeout. Only time spent waiting for
+ * the client counts: from a read the proxy asked for to the data arriving. While the proxy holds reads back
+ * (the server is slow to take the body) the clock stops, so backpressure is never blamed on the client.
  */
 public final class RequestValidator extends ChannelDuplexHandler {
 
@@ -87,16 +95,45 @@ public final class RequestValidator extends ChannelDuplexHandler {
     private int ahead;
     private boolean sent;
 
+    // Minimum body rate; 0 = off.
+    private final long minBodyBytesPerSecond;
+    private final long rateGraceNanos;
+    private boolean bodyOpen;
+    private long bodyBytes;
+    private long waitedNanos;
+    private long readAskedAtNanos = -1;
+    private ScheduledFuture<?> rateTimer;
+
     public RequestValidator(String listener, ExchangeListener events, UnderscoreHeaders underscores) {
+        this(listener, events, underscores, 0, Duration.ZERO);
+    }
+
+    /**
+     * @param minBodyBytesPerSecond a request body slower than this (over the time spent waiting for it) gets 408;
+     *     0 turns the check off
+     * @param rateGrace the waiting time before the rate is judged, so a slow start is not punished
+     */
+    public RequestValidator(String listener, ExchangeListener events, UnderscoreHeaders underscores,
+            long minBodyBytesPerSecond, Duration rateGrace) {
+        if (minBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException("minimum body rate must be >= 0 bytes/s (0 = off), got "
+                    + minBodyBytesPerSecond);
+        }
         this.listener = listener;
         this.events = events;
         this.underscores = underscores;
+        this.minBodyBytesPerSecond = minBodyBytesPerSecond;
+        this.rateGraceNanos = rateGrace.toNanos();
     }
 
     // ---------------------------------------------------------------- inbound
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (readAskedAtNanos >= 0) {
+            waitedNanos += System.nanoTime() - readAskedAtNanos;
+            readAskedAtNanos = -1;
+        }
         if (tunnel) {
             ctx.fireChannelRead(msg);
             return;
@@ -125,6 +162,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
             owed++;
             currentMethod = head.method().name();
             currentUri = head.uri();
+            if (minBodyBytesPerSecond > 0 && head.decoderResult().isSuccess() && !(head instanceof LastHttpContent)
+                    && (HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0)) {
+                startBodyClock(ctx);
+            }
             ctx.fireChannelRead(msg);
             return;
         }
@@ -135,7 +176,60 @@ public final class RequestValidator extends ChannelDuplexHandler {
                     currentMethod, currentUri, HttpVersion.HTTP_1_1), true);
             return;
         }
+        if (msg instanceof HttpContent content && bodyOpen) {
+            bodyBytes += content.content().readableBytes();
+            if (content instanceof LastHttpContent) {
+                stopBodyClock();
+            }
+        }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (bodyOpen && readAskedAtNanos < 0) {
+            readAskedAtNanos = System.nanoTime();
+        }
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopBodyClock();
+        ctx.fireChannelInactive();
+    }
+
+    private void startBodyClock(ChannelHandlerContext ctx) {
+        bodyOpen = true;
+        bodyBytes = 0;
+        waitedNanos = 0;
+        if (rateTimer == null) {
+            rateTimer = ctx.executor().scheduleAtFixedRate(() -> checkBodyRate(ctx), 250, 250, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void stopBodyClock() {
+        bodyOpen = false;
+        readAskedAtNanos = -1;
+        if (rateTimer != null) {
+            rateTimer.cancel(false);
+            rateTimer = null;
+        }
+    }
+
+    private void checkBodyRate(ChannelHandlerContext ctx) {
+        if (!bodyOpen || rejection != null) {
+            stopBodyClock();
+            return;
+        }
+        long waited = waitedNanos + (readAskedAtNanos >= 0 ? System.nanoTime() - readAskedAtNanos : 0);
+        if (waited > rateGraceNanos && bodyBytes * 1_000_000_000.0 / waited < minBodyBytesPerSecond) {
+            String message = "the request body arrived at " + (long) (bodyBytes * 1_000_000_000.0 / waited)
+                    + " bytes/s, below the minimum of " + minBodyBytesPerSecond;
+            stopBodyClock();
+            reject(ctx, new Rejection(408, message, "CLIENT_TIMEOUT", currentMethod, currentUri,
+                    HttpVersion.HTTP_1_1), true);
+        }
     }
 
     /**
