@@ -120,6 +120,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean requestHasBody;
     private String webSocketKey;
     private ClientAddress client;
+    private ClientAddress peerClient;
     private InetAddress peerAddress;
     private String peerText;
     private long startNanos;
@@ -333,7 +334,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     "BODY_TOO_LARGE", TerminationState.PROXY_REJECT_REQUEST, true);
             return;
         }
-        client = context.frontDoor().clientAddress(ctx.channel(), headers);
+        client = resolveClient(headers);
         view = new NettyRequestView(head, clientAddress());
         prepareForwardHead(head, chunked, contentLength);
         history = AttemptHistory.EMPTY;
@@ -1079,6 +1080,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private InetSocketAddress remote() {
         SocketAddress a = ctx.channel().remoteAddress();
         return a instanceof InetSocketAddress inet ? inet : null;
+    }
+
+    /**
+     * Who the client is for this request. Without trusted proxies the answer is the TCP peer for the whole
+     * connection, so it is worked out once; with them, each request's X-Forwarded-For may say otherwise.
+     */
+    private ClientAddress resolveClient(HttpHeaders headers) {
+        if (!context.frontDoor().config().trustedProxies().isEmpty()) {
+            return context.frontDoor().clientAddress(ctx.channel(), headers);
+        }
+        if (peerClient == null) {
+            peerClient = context.frontDoor().clientAddress(ctx.channel(), headers);
+        }
+        return peerClient;
     }
 
     /** The client's address: the TCP peer, or what a trusted proxy in front of Tether says it is. */
