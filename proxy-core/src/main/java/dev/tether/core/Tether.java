@@ -86,7 +86,7 @@ public final class Tether {
     private volatile ReloadResult lastReload = ReloadResult.none();
     private volatile Path configFile;
     // Outlives reloads: it is what keeps moved shard keys on their old server.
-    private final ShardPinTable shardPins = new ShardPinTable();
+    private final ShardPinTable shardPins;
     private ExecutorService reloads;
     private boolean stopped; // guarded by this
     private ScheduledExecutorService watcher;
@@ -97,6 +97,7 @@ public final class Tether {
     private Tether(ProxyServer server, ProxyMetrics metrics) {
         this.server = server;
         this.metrics = metrics;
+        this.shardPins = new ShardPinTable(server.config().shardPins());
     }
 
     /** Starts with metrics and the access log. */
@@ -421,6 +422,9 @@ public final class Tether {
                         checker.stop();
                     }
                 }
+            }
+            if (diff.shardPinsChanged()) {
+                shardPins.reconfigure(next.shardPins());
             }
             RoutingTable table = server.tables().update(t -> withStates(compiled));
             List<String> problems = server.reconfigure(next);

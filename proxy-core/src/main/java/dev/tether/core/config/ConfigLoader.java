@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.tether.core.admin.AdminConfig;
 import dev.tether.core.admin.Cidr;
+import dev.tether.core.ops.ShardPinsConfig;
 import dev.tether.core.frontdoor.FrontDoorConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthCheckConfig.StatusRange;
@@ -123,6 +124,7 @@ public final class ConfigLoader {
         Duration drainTimeout = tether.duration("drain-timeout", Duration.ZERO);
         Boolean reloadWatch = tether.bool("reload-watch");
         Duration reloadWatchInterval = tether.duration("reload-watch-interval", Duration.ofMillis(1));
+        ShardPinsConfig shardPins = bindShardPins(tether, ref);
         AdminConfig admin = bindAdmin(tether, ref);
         List<ListenerConfig> listeners = bindListeners(tether, ref, admin);
 
@@ -172,7 +174,8 @@ public final class ConfigLoader {
             throw new InvalidConfigException(source, problems.list());
         }
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin, Boolean.TRUE.equals(reloadWatch) ? reloadWatchInterval : Duration.ZERO);
+                passiveHealth, slowStart, admin, Boolean.TRUE.equals(reloadWatch) ? reloadWatchInterval : Duration.ZERO,
+                shardPins);
     }
 
     private static void reportNoBackends(Config user, ConfigSection tether) {
@@ -324,6 +327,18 @@ public final class ConfigLoader {
             listener.problem(e.getMessage());
             return null;
         }
+    }
+
+    /** {@code tether.shard-pins}; {@code null} when a problem was reported. */
+    private static ShardPinsConfig bindShardPins(ConfigSection tether, ConfigSection ref) {
+        ConfigSection pins = tether.section("shard-pins", "expected an object such as { pin-idle = 24h }");
+        if (pins == null) {
+            return null;
+        }
+        pins.checkKeys(ref.section("shard-pins", "").object().keySet());
+        Duration idle = pins.duration("pin-idle", Duration.ofMillis(1));
+        Integer maxKeys = pins.integer("max-keys", 1, Integer.MAX_VALUE);
+        return idle == null || maxKeys == null ? null : new ShardPinsConfig(idle, maxKeys);
     }
 
     // ---- admin listener --------------------------------------------------------------------------------------

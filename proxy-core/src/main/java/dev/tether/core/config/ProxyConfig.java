@@ -1,6 +1,7 @@
 package dev.tether.core.config;
 
 import dev.tether.core.admin.AdminConfig;
+import dev.tether.core.ops.ShardPinsConfig;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.RoutingConfig;
@@ -22,6 +23,7 @@ import java.util.Map;
  * @param slowStart weight ramp of a server that came back up, per backend name; zero for none
  * @param admin the admin listener (metrics, stats page), or {@code null} for none
  * @param reloadWatch how often to poll the configuration file and reload it when it changed; zero for never
+ * @param shardPins how long moved shard keys keep their old server, and how many are remembered
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -34,15 +36,34 @@ public record ProxyConfig(
         Map<String, PassiveHealthConfig> passiveHealth,
         Map<String, Duration> slowStart,
         AdminConfig admin,
-        Duration reloadWatch) {
+        Duration reloadWatch,
+        ShardPinsConfig shardPins) {
 
     public ProxyConfig {
         reloadWatch = reloadWatch == null ? Duration.ZERO : reloadWatch;
+        shardPins = shardPins == null ? ShardPinsConfig.defaults() : shardPins;
         listeners = List.copyOf(listeners);
         timeouts = Map.copyOf(timeouts);
         health = Map.copyOf(health);
         passiveHealth = Map.copyOf(passiveHealth);
         slowStart = Map.copyOf(slowStart);
+    }
+
+    /** A configuration with the default shard pins. */
+    public ProxyConfig(
+            List<ListenerConfig> listeners,
+            RoutingConfig routing,
+            Map<String, BackendTimeouts> timeouts,
+            Map<String, HealthCheckConfig> health,
+            int eventLoopThreads,
+            Duration drainTimeout,
+            String source,
+            Map<String, PassiveHealthConfig> passiveHealth,
+            Map<String, Duration> slowStart,
+            AdminConfig admin,
+            Duration reloadWatch) {
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
+                admin, reloadWatch, null);
     }
 
     /** A configuration without file watching. */
@@ -79,10 +100,16 @@ public record ProxyConfig(
     /** This configuration with another admin listener, or none ({@code null}). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin, reloadWatch);
+                passiveHealth, slowStart, admin, reloadWatch, shardPins);
     }
 
     /** The backend's timeouts; called per request, so the fallback is a constant, not a new object. */
+    /** This configuration with other shard-pin settings. */
+    public ProxyConfig withShardPins(ShardPinsConfig pins) {
+        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
+                passiveHealth, slowStart, admin, reloadWatch, pins);
+    }
+
     public BackendTimeouts timeouts(String backend) {
         BackendTimeouts t = timeouts.get(backend);
         return t != null ? t : DEFAULT_TIMEOUTS;

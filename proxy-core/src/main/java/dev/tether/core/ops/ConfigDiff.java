@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * @param listenersRemoved listener names to close
  * @param listenersChanged listeners in both with other settings (closed and bound again)
  * @param routesChanged whether the rules or the default backend differ
+ * @param shardPinsChanged whether {@code shard-pins} settings differ (applied to the keys already pinned)
  * @param restartNeeded settings a reload cannot apply (event loop threads, admin listener, file watch), empty when
  *     none
  */
@@ -42,6 +43,7 @@ public record ConfigDiff(
         Set<String> listenersRemoved,
         Set<String> listenersChanged,
         boolean routesChanged,
+        boolean shardPinsChanged,
         List<String> restartNeeded) {
 
     /** Compares two valid configurations. */
@@ -114,7 +116,7 @@ public record ConfigDiff(
             restart.add("reload-watch");
         }
         return new ConfigDiff(bAdded, bRemoved, bChanged, sAdded, sRemoved, sChanged, lAdded, lRemoved, lChanged,
-                routes, restart);
+                routes, !old.shardPins().equals(next.shardPins()), restart);
     }
 
     public ConfigDiff {
@@ -158,6 +160,9 @@ public record ConfigDiff(
         part(parts, "listeners", listenersAdded, listenersRemoved, listenersChanged);
         if (routesChanged) {
             parts.add("routes changed");
+        }
+        if (shardPinsChanged) {
+            parts.add("shard-pins changed");
         }
         if (!restartNeeded.isEmpty()) {
             parts.add("needs a restart to apply: " + String.join(", ", restartNeeded));

@@ -58,7 +58,7 @@ public final class ShardPinTable implements ShardPins {
     }
 
     private final Cache<Key, Entry> pins;
-    private final Duration pinIdle;
+    private volatile Duration pinIdle;
 
     public ShardPinTable(Duration pinIdle, long maxKeys, Ticker ticker) {
         if (pinIdle.isNegative() || pinIdle.isZero() || maxKeys < 1) {
@@ -71,6 +71,17 @@ public final class ShardPinTable implements ShardPins {
 
     public ShardPinTable() {
         this(DEFAULT_PIN_IDLE, DEFAULT_MAX_KEYS, Ticker.systemTicker());
+    }
+
+    public ShardPinTable(ShardPinsConfig config) {
+        this(config.pinIdle(), config.maxKeys(), Ticker.systemTicker());
+    }
+
+    /** Applies new settings (a reload) to the keys already remembered: nothing is forgotten but what no longer fits. */
+    public void reconfigure(ShardPinsConfig config) {
+        pins.policy().expireAfterAccess().orElseThrow().setExpiresAfter(config.pinIdle());
+        pins.policy().eviction().orElseThrow().setMaximum(config.maxKeys());
+        pinIdle = config.pinIdle();
     }
 
     /**

@@ -39,6 +39,7 @@ class ConfigDiffTest {
             S1,S2 |           | S1,S2       | NEW               | backends +new; servers +new/n1            | new
             S1,S2 | NEW       | S1,S2       |                   | backends -new; servers -new/n1            | -
             S1    | retries=1 | S1,S2       | retries=2         | backends ~app; servers +app/s2            | app
+            S1    |           | S1          | PINS              | shard-pins changed                        | -
             """)
     void summarises(String before, String beforeExtra, String after, String afterExtra, String summary,
             String rechecked) {
@@ -55,6 +56,9 @@ class ConfigDiffTest {
         String list = servers.replace("S2_HEAVY", S2_HEAVY).replace("S1", S1).replace("S2,", S2 + ",")
                 .replaceAll("S2$", S2);
         boolean more = "NEW".equals(extra);
+        if ("PINS".equals(extra)) {
+            return conf(list, "", "").withShardPins(new ShardPinsConfig(java.time.Duration.ofHours(1), 10));
+        }
         return conf(list, extra == null || more ? "" : extra, more ? NEW : "");
     }
 }

@@ -133,4 +133,17 @@ class ShardPinTableTest {
         advance(Duration.ofHours(2));
         assertThat(route(BASE, "ds2")).as("a peek does not extend the pin").isEqualTo("ds2");
     }
+
+    @Test
+    void aReloadedPinIdleAppliesToKeysAlreadyPinned() {
+        route(BASE, "ds1");
+
+        pins.reconfigure(new ShardPinsConfig(Duration.ofHours(1), 1000));
+        advance(Duration.ofMinutes(59));
+        assertThat(route(BASE, "ds2")).isEqualTo("ds1");
+        advance(Duration.ofMinutes(61));
+
+        assertThat(route(BASE, "ds2")).isEqualTo("ds2");
+        assertThat(pins.pinIdle()).isEqualTo(Duration.ofHours(1));
+    }
 }
