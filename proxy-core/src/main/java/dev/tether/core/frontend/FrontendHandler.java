@@ -497,6 +497,20 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onRequestContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // A body the decoder could not frame must never reach a server as if it had ended normally.
+            content.release();
+            requestComplete = true;
+            closeBackend();
+            if (responseStarted) {
+                abortExchange(TerminationState.PROXY_REJECT_REQUEST);
+                ctx.close();
+            } else {
+                respondLocally(400, "the request body could not be read", "BAD_REQUEST",
+                        TerminationState.PROXY_REJECT_REQUEST, true);
+            }
+            return;
+        }
         bytesIn += content.content().readableBytes();
         if (bytesIn > context.listener().maxBodyBytes()) {
             content.release();
@@ -728,6 +742,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         int code = response.status().code();
+        if (code < 100 || code > 599) {
+            // Netty passes any number through; a status outside 1xx..5xx is garbage, not something to relay.
+            closeBackend();
+            respondLocally(502, "the server sent status " + code, "BAD_RESPONSE",
+                    TerminationState.SERVER_ABORT_HEADERS, !requestComplete);
+            return;
+        }
         if (code == 101) {
             String problem = webSocketKey == null ? "the server switched protocols without being asked"
                     : WebSocketUpgrade.validateResponse(response, webSocketKey);
