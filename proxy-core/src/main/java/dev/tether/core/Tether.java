@@ -110,6 +110,7 @@ public final class Tether {
      * listener when configured. {@code extra} receives every exchange event too (tests).
      */
     public static Tether start(ProxyConfig config, ExchangeListener extra) throws InterruptedException {
+        warnAbout(config);
         TableHolder tables = new TableHolder(RoutingTable.compile(config.routing()));
         ProxyMetrics metrics = new ProxyMetrics(tables);
         ExchangeListener events = ExchangeListeners.of(metrics, new AccessLog(), extra);
@@ -241,7 +242,7 @@ public final class Tether {
                 List<ServerConfig> servers = new ArrayList<>();
                 for (ServerConfig s : b.servers()) {
                     servers.add(s.name().equals(serverName)
-                            ? new ServerConfig(s.name(), s.host(), s.port(), weight, s.backup(), s.maxConn())
+                            ? new ServerConfig(s.name(), s.host(), s.port(), weight, s.backup(), s.maxConn(), s.cookie())
                             : s);
                 }
                 backends.add(new BackendConfig(b.name(), b.balance(), servers, b.cookie(), b.retries(),
@@ -446,6 +447,7 @@ public final class Tether {
             log.info("reload #{} of {} applied in {} ms: {}", id, next.source(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.summary());
             problems.forEach(p -> log.error("reload #{}: {}", id, p));
+            warnAbout(next);
             return finish(result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -471,6 +473,11 @@ public final class Tether {
     }
 
     // ---------------------------------------------------------------- accessors
+
+    /** Settings that are valid but likely wrong (a pool idle timeout not below the servers' keep-alive). */
+    private static void warnAbout(ProxyConfig config) {
+        ConfigLoader.warnings(config).forEach(w -> log.warn("{}: {}", config.source(), w));
+    }
 
     public ProxyServer server() {
         return server;
