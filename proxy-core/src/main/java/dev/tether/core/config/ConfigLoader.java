@@ -122,6 +122,7 @@ public final class ConfigLoader {
 
         Integer eventLoopThreads = tether.integer("event-loop-threads", 0, 1024);
         Duration drainTimeout = tether.duration("drain-timeout", Duration.ZERO);
+        Integer maxConnections = tether.integer("max-connections", 0, Integer.MAX_VALUE);
         Boolean reloadWatch = tether.bool("reload-watch");
         Duration reloadWatchInterval = tether.duration("reload-watch-interval", Duration.ofMillis(1));
         ShardPinsConfig shardPins = bindShardPins(tether, ref);
@@ -175,7 +176,7 @@ public final class ConfigLoader {
         }
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
                 passiveHealth, slowStart, admin, Boolean.TRUE.equals(reloadWatch) ? reloadWatchInterval : Duration.ZERO,
-                shardPins);
+                shardPins, maxConnections);
     }
 
     private static void reportNoBackends(Config user, ConfigSection tether) {
@@ -280,7 +281,8 @@ public final class ConfigLoader {
     }
 
     private record ListenerSettings(String address, Duration clientTimeout, Duration httpRequestTimeout,
-            Duration keepAliveTimeout, Long maxBody, Long maxHeader, Long maxUri) {}
+            Duration keepAliveTimeout, Long maxBody, Long maxHeader, Long maxUri, Integer maxConnections,
+            Integer maxConnectionsPerClient, Long minBodyRate, Duration minBodyRateGrace) {}
 
     private static ListenerSettings bindListenerSettings(ConfigSection listener) {
         String addressExpected = "expected a bind address without port, such as \"0.0.0.0\", \"::\" or \"127.0.0.1\""
@@ -307,7 +309,12 @@ public final class ConfigLoader {
                 listener.duration("keep-alive-timeout", min),
                 listener.bytes("max-body-size", 1, Long.MAX_VALUE),
                 listener.bytes("max-header-size", 1, Integer.MAX_VALUE),
-                listener.bytes("max-uri-length", 1, Integer.MAX_VALUE));
+                listener.bytes("max-uri-length", 1, Integer.MAX_VALUE),
+                listener.integer("max-connections", 0, Integer.MAX_VALUE),
+                listener.integer("max-connections-per-client", 0, Integer.MAX_VALUE),
+                // bytes per second, written as a size (500, 1KiB) like the other byte limits
+                listener.bytes("min-body-rate", 0, Long.MAX_VALUE),
+                listener.duration("min-body-rate-grace", Duration.ZERO));
     }
 
     private static ListenerConfig bindListener(ConfigSection listener) {
@@ -322,7 +329,8 @@ public final class ConfigLoader {
         }
         try {
             return new ListenerConfig(name, s.address, port, s.clientTimeout, s.httpRequestTimeout,
-                    s.keepAliveTimeout, s.maxBody, s.maxHeader.intValue(), s.maxUri.intValue(), frontDoor);
+                    s.keepAliveTimeout, s.maxBody, s.maxHeader.intValue(), s.maxUri.intValue(), frontDoor,
+                    s.maxConnections, s.maxConnectionsPerClient, s.minBodyRate, s.minBodyRateGrace);
         } catch (IllegalArgumentException e) {
             listener.problem(e.getMessage());
             return null;

@@ -24,6 +24,7 @@ import java.util.Map;
  * @param admin the admin listener (metrics, stats page), or {@code null} for none
  * @param reloadWatch how often to poll the configuration file and reload it when it changed; zero for never
  * @param shardPins how long moved shard keys keep their old server, and how many are remembered
+ * @param maxConnections client connections open on all listeners together at most, 0 for no limit
  */
 public record ProxyConfig(
         List<ListenerConfig> listeners,
@@ -37,9 +38,14 @@ public record ProxyConfig(
         Map<String, Duration> slowStart,
         AdminConfig admin,
         Duration reloadWatch,
-        ShardPinsConfig shardPins) {
+        ShardPinsConfig shardPins,
+        int maxConnections) {
 
     public ProxyConfig {
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException(
+                    "max-connections = " + maxConnections + " (expected >= 0, 0 = no limit)");
+        }
         reloadWatch = reloadWatch == null ? Duration.ZERO : reloadWatch;
         shardPins = shardPins == null ? ShardPinsConfig.defaults() : shardPins;
         listeners = List.copyOf(listeners);
@@ -47,6 +53,24 @@ public record ProxyConfig(
         health = Map.copyOf(health);
         passiveHealth = Map.copyOf(passiveHealth);
         slowStart = Map.copyOf(slowStart);
+    }
+
+    /** A configuration without a proxy-wide connection cap. */
+    public ProxyConfig(
+            List<ListenerConfig> listeners,
+            RoutingConfig routing,
+            Map<String, BackendTimeouts> timeouts,
+            Map<String, HealthCheckConfig> health,
+            int eventLoopThreads,
+            Duration drainTimeout,
+            String source,
+            Map<String, PassiveHealthConfig> passiveHealth,
+            Map<String, Duration> slowStart,
+            AdminConfig admin,
+            Duration reloadWatch,
+            ShardPinsConfig shardPins) {
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
+                admin, reloadWatch, shardPins, 0);
     }
 
     /** A configuration with the default shard pins. */
@@ -100,16 +124,22 @@ public record ProxyConfig(
     /** This configuration with another admin listener, or none ({@code null}). */
     public ProxyConfig withAdmin(AdminConfig admin) {
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin, reloadWatch, shardPins);
+                passiveHealth, slowStart, admin, reloadWatch, shardPins, maxConnections);
     }
 
-    /** The backend's timeouts; called per request, so the fallback is a constant, not a new object. */
     /** This configuration with other shard-pin settings. */
     public ProxyConfig withShardPins(ShardPinsConfig pins) {
         return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
-                passiveHealth, slowStart, admin, reloadWatch, pins);
+                passiveHealth, slowStart, admin, reloadWatch, pins, maxConnections);
     }
 
+    /** This configuration with another proxy-wide connection cap (0 = no limit). */
+    public ProxyConfig withMaxConnections(int max) {
+        return new ProxyConfig(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source,
+                passiveHealth, slowStart, admin, reloadWatch, shardPins, max);
+    }
+
+    /** The backend's timeouts; called per request, so the fallback is a constant, not a new object. */
     public BackendTimeouts timeouts(String backend) {
         BackendTimeouts t = timeouts.get(backend);
         return t != null ? t : DEFAULT_TIMEOUTS;

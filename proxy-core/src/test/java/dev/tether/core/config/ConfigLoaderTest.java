@@ -66,6 +66,13 @@ class ConfigLoaderTest {
         assertThat(c.slowStart()).containsOnlyKeys("app");
         assertThat(c.slowStart("app")).isZero();
         assertThat(c.admin()).isEqualTo(AdminConfig.defaults());
+        assertThat(c.maxConnections()).as("no proxy-wide cap").isZero();
+        assertThat(c.listeners()).singleElement().satisfies(l -> {
+            assertThat(l.maxConnections()).isZero();
+            assertThat(l.maxConnectionsPerClient()).isZero();
+            assertThat(l.minBodyRate()).as("off").isZero();
+            assertThat(l.minBodyRateGrace()).isEqualTo(Duration.ofSeconds(5));
+        });
     }
 
     @Test
@@ -247,7 +254,8 @@ class ConfigLoaderTest {
                         """ + BACKEND,
                         "t.conf:2: tether.listener-defaults.colour = \"blue\" (unknown key; expected one of address,"
                                 + " client-timeout, http-request-timeout, keep-alive-timeout, max-body-size,"
-                                + " max-header-size, max-uri-length, proxy-protocol, redirect-https,"
+                                + " max-connections, max-connections-per-client, max-header-size, max-uri-length,"
+                                + " min-body-rate, min-body-rate-grace, proxy-protocol, redirect-https,"
                                 + " redirect-https-port, response-headers, served-by-header, tls, trusted-proxies)"),
                 Arguments.of("unknown key in a server", """
                         tether {
@@ -1201,5 +1209,80 @@ class ConfigLoaderTest {
     @CsvSource({"PT0S, 0s", "PT0.25S, 250ms", "PT15S, 15s", "PT90M, 1h30m", "PT23H, 23h", "PT24H, 24h", "PT36H, 36h", "PT48H, 2d", "PT169H, 169h"})
     void durationsAreWrittenAsInConfigFiles(Duration d, String text) {
         assertThat(ConfigSummary.duration(d)).isEqualTo(text);
+    }
+
+    @Test
+    void connectionCapsAndMinimumBodyRateBindPerListenerOverTheDefaults() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  max-connections = 10000
+                  listener-defaults { max-connections = 2000, max-connections-per-client = 50, min-body-rate = 1KiB,
+                                      min-body-rate-grace = 2s }
+                  listeners = [
+                    { name = http, port = 8080 }
+                    { name = uploads, port = 8081, max-connections = 0, max-connections-per-client = 4,
+                      min-body-rate = 500, min-body-rate-grace = 0s }
+                  ]
+                """ + BACKEND, "caps.conf");
+
+        assertThat(c.maxConnections()).isEqualTo(10000);
+        assertThat(c.listeners()).containsExactly(
+                ListenerConfig.of("http", "0.0.0.0", 8080).withMaxConnections(2000, 50)
+                        .withMinBodyRate(1024, Duration.ofSeconds(2)),
+                ListenerConfig.of("uploads", "0.0.0.0", 8081).withMaxConnections(0, 4)
+                        .withMinBodyRate(500, Duration.ZERO));
+    }
+
+    /** Each row: key (under listener-defaults unless it starts with tether.), the value written, what is expected. */
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "tether.max-connections     | -1     | expected an integer >= 0",
+        "tether.max-connections     | 1.5    | expected an integer >= 0",
+        "tether.max-connections     | lots   | expected an integer >= 0",
+        "max-connections            | -1     | expected an integer >= 0",
+        "max-connections            | 3000000000 | expected an integer >= 0",
+        "max-connections-per-client | -5     | expected an integer >= 0",
+        "max-connections-per-client | many   | expected an integer >= 0",
+        "min-body-rate              | -1     | expected a size such as 8192, 32KiB or 50MiB",
+        "min-body-rate              | fast   | expected a size such as 8192, 32KiB or 50MiB",
+        "min-body-rate-grace        | -1s    | expected a duration such as 500ms, 15s, 10m or 23h",
+        "min-body-rate-grace        | soon   | expected a duration such as 500ms, 15s, 10m or 23h",
+    })
+    void badCapsAndBodyRatesAreLocatedProblems(String key, String value, String expected) {
+        boolean top = key.startsWith("tether.");
+        String line = top
+                ? "  " + key.substring("tether.".length()) + " = \"" + value + "\"\n"
+                : "  listener-defaults { " + key + " = \"" + value + "\" }\n";
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
+                () -> ConfigLoader.parse("tether {\n" + line + BACKEND, "t.conf"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).as("reported once, at the defaults, not again per listener").singleElement()
+                .satisfies(p -> {
+                    assertThat(p.location()).isEqualTo("t.conf:2");
+                    assertThat(p.path()).isEqualTo(top ? key : "tether.listener-defaults." + key);
+                    assertThat(p.value()).isEqualTo("\"" + value + "\"");
+                    assertThat(p.expected()).isEqualTo(expected);
+                });
+    }
+
+    @Test
+    void recordsKeepTheNewSettingsThroughTheirWithMethodsAndOldConstructors() {
+        ListenerConfig l = ListenerConfig.of("http", "127.0.0.1", 0).withMaxConnections(7, 2)
+                .withMinBodyRate(100, Duration.ofSeconds(1));
+        ListenerConfig changed = l.withClientTimeout(Duration.ofSeconds(3)).withHttpRequestTimeout(Duration.ofSeconds(4))
+                .withKeepAliveTimeout(Duration.ofSeconds(5)).withMaxBodyBytes(10).withFrontDoor(l.frontDoor());
+        assertThat(List.of(changed.maxConnections(), changed.maxConnectionsPerClient())).containsExactly(7, 2);
+        assertThat(changed.minBodyRate()).isEqualTo(100);
+        assertThat(changed.minBodyRateGrace()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(new ListenerConfig("x", "::1", 1, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, 1, 1).minBodyRateGrace()).isEqualTo(ListenerConfig.DEFAULT_MIN_BODY_RATE_GRACE);
+        assertThatThrownBy(() -> l.withMaxConnections(-1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> l.withMinBodyRate(-1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+
+        ProxyConfig c = ConfigLoader.parse(MINIMAL, "test.conf").withMaxConnections(42);
+        assertThat(c.withAdmin(null).withShardPins(c.shardPins()).maxConnections()).isEqualTo(42);
+        assertThat(new ProxyConfig(c.listeners(), c.routing(), c.timeouts(), c.health(), 0, Duration.ZERO, "x")
+                .maxConnections()).isZero();
     }
 }

@@ -24,8 +24,10 @@ class ConfigMutationTest {
             tether {
               event-loop-threads = 2
               drain-timeout = 5s
+              max-connections = 1000
               admin { port = 9404, allowed-cidrs = ["10.0.0.0/8"], user = ops, password = pw }
-              listener-defaults { address = "127.0.0.1", client-timeout = 2m }
+              listener-defaults { address = "127.0.0.1", client-timeout = 2m, max-connections = 500,
+                                  max-connections-per-client = 20, min-body-rate = 1KiB, min-body-rate-grace = 2s }
               listeners = [
                 { name = http, port = 8080, max-body-size = 1MiB, max-header-size = 16KiB, max-uri-length = 2048 }
                 { name = admin, port = 8081, http-request-timeout = 3s, keep-alive-timeout = 500ms }
