@@ -12,6 +12,7 @@ import dev.tether.core.frontend.FrontendInitializer;
 import dev.tether.core.frontend.ListenerContext;
 import dev.tether.core.log.ExchangeListener;
 import dev.tether.routing.Router;
+import dev.tether.routing.ShardPins;
 import dev.tether.routing.RoutingTable;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -64,6 +65,14 @@ public final class ProxyServer {
 
     /** A server that routes with {@code tables}, which others (metrics, health, admin) may share. */
     public ProxyServer(ProxyConfig config, TableHolder tables, ExchangeListener events) {
+        this(config, tables, events, ShardPins.NONE);
+    }
+
+    /**
+     * A server that routes with {@code tables} and keeps moved {@code uuid-map} keys on their old server while
+     * {@code pins} says so (see docs/operations.md, "Shard-map changes").
+     */
+    public ProxyServer(ProxyConfig config, TableHolder tables, ExchangeListener events, ShardPins pins) {
         this.config = config;
         this.events = events;
         this.transport = Transport.best();
@@ -72,7 +81,7 @@ public final class ProxyServer {
         this.tables = tables;
         tables.onChange(queues::wakeAll);
         this.connector = new BackendConnector(transport, events);
-        this.router = new Router(inFlight);
+        this.router = new Router(inFlight, System::currentTimeMillis, pins);
     }
 
     public ProxyServer(ProxyConfig config) {

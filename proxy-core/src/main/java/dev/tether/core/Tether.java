@@ -14,7 +14,6 @@ import dev.tether.core.ops.ConfigDiff;
 import dev.tether.core.ops.OpsApi;
 import dev.tether.core.ops.ReloadResult;
 import dev.tether.core.ops.ShardPinTable;
-import dev.tether.core.ops.ShardPins;
 import dev.tether.health.AdminState;
 import dev.tether.health.HealthCheckConfig;
 import dev.tether.health.HealthChecker;
@@ -22,6 +21,7 @@ import dev.tether.health.Scheduler;
 import dev.tether.health.ServerStateChange;
 import dev.tether.health.netty.HttpHeadProber;
 import dev.tether.routing.RoutingTable;
+import dev.tether.routing.ShardPins;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
@@ -94,10 +94,10 @@ public final class Tether {
     private OpsApi ops;
     private EventLoopGroup adminGroup;
 
-    private Tether(ProxyServer server, ProxyMetrics metrics) {
+    private Tether(ProxyServer server, ProxyMetrics metrics, ShardPinTable shardPins) {
         this.server = server;
         this.metrics = metrics;
-        this.shardPins = new ShardPinTable(server.config().shardPins());
+        this.shardPins = shardPins;
     }
 
     /** Starts with metrics and the access log. */
@@ -114,9 +114,10 @@ public final class Tether {
         TableHolder tables = new TableHolder(RoutingTable.compile(config.routing()));
         ProxyMetrics metrics = new ProxyMetrics(tables);
         ExchangeListener events = ExchangeListeners.of(metrics, new AccessLog(), extra);
-        ProxyServer server = new ProxyServer(config, tables, events).start();
+        ShardPinTable shardPins = new ShardPinTable(config.shardPins());
+        ProxyServer server = new ProxyServer(config, tables, events, shardPins).start();
         metrics.bindSessions(server.inFlight()::inFlight).bindPooledIdle(server.connector()::idleConnections);
-        Tether tether = new Tether(server, metrics);
+        Tether tether = new Tether(server, metrics, shardPins);
         try {
             for (String result : List.of("applied", "unchanged", "refused")) {
                 reloadCounter(metrics, result);
@@ -493,8 +494,9 @@ public final class Tether {
     }
 
     /**
-     * Shard keys and the server each was last routed to ({@code uuid-map} rules), kept across reloads. Consulted by
-     * the router once it takes a {@code ShardPins} (see {@link ShardPins}); until then only the admin API reads it.
+     * Shard keys and the server each was last routed to ({@code uuid-map} rules), kept across reloads. The router
+     * asks it for every request a {@code uuid-map} rule routes (see {@link ShardPins}); the admin API lists and
+     * releases its pins.
      */
     public ShardPinTable shardPins() {
         return shardPins;

@@ -1,6 +1,7 @@
 package dev.tether.routing;
 
 import dev.tether.routing.config.UnavailablePolicy;
+import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.sticky.StickyCookies;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.function.LongSupplier;
  *   first matching route (or the default backend)
  *     |
  *     +-- route pins a server (use-server, uuid map, hash) and the request has a key?
+ *     |     uuid map with ShardPins: a key the map moved stays on its old server while active
  *     |     usable (UP or DRAIN)  -> Forward(PATH_RULE | UUID_PREFIX_MAP | HASH)
  *     |     refuse                -> Reject(503, PINNED_SERVER_UNAVAILABLE)
  *     |     fallback              -> hash: next server on the ring (REDISPATCHED); others: continue below
@@ -37,14 +39,22 @@ public final class Router {
 
     private final LoadSignal load;
     private final LongSupplier clock;
+    private final ShardPins pins;
 
     /**
      * @param load requests in flight per server, read by least-connections and power-of-two
      * @param epochMillis the clock for cookie dates (max-idle, max-life)
+     * @param pins asked for every request a {@code uuid-map} rule routes; {@link ShardPins#NONE} to follow the map
      */
-    public Router(LoadSignal load, LongSupplier epochMillis) {
+    public Router(LoadSignal load, LongSupplier epochMillis, ShardPins pins) {
         this.load = load;
         this.clock = epochMillis;
+        this.pins = pins;
+    }
+
+    /** A router without shard pins: {@code uuid-map} rules follow the current map. */
+    public Router(LoadSignal load, LongSupplier epochMillis) {
+        this(load, epochMillis, ShardPins.NONE);
     }
 
     public Router(LoadSignal load) {
@@ -84,6 +94,9 @@ public final class Router {
         Pin pin = route != null ? route.pin() : null;
         if (pin != null) {
             int target = pin.target(request);
+            if (target >= 0 && pins != ShardPins.NONE && pin instanceof Pin.UuidMap m) {
+                target = shardPinned(request, backend, rule, m, target);
+            }
             if (target >= 0) {
                 Server pinned = backend.servers.get(target);
                 if (pinned.state().acceptsSticky()) {
@@ -168,6 +181,24 @@ public final class Router {
         }
         return forwardSetting(backend, index, Reason.REDISPATCHED, rule, failed.cookieStatus(),
                 backend.cookies.setCookie(index, clock.getAsLong()));
+    }
+
+    /**
+     * The server a uuid-map key goes to once {@link #pins} had its say: its old server while the key is active
+     * there, else {@code mapped}. Whatever comes back is then treated exactly as if the map had named it, so a
+     * pinned old server that is DOWN or in MAINT gets the rule's on-unavailable (by default a 503: a base is never
+     * opened on a second server while the first may still hold it).
+     */
+    private int shardPinned(RequestView request, BackendSnapshot backend, String rule, Pin.UuidMap m, int mapped) {
+        String path = request.path();
+        long region = m.map().keyRegion(path);
+        if (region < 0) {
+            return mapped; // cannot happen: the map found a key in the same path
+        }
+        String chosen = pins.route(rule, path.subSequence(UuidFinder.start(region), UuidFinder.end(region)),
+                backend.servers.get(mapped).name(), backend.index::containsKey);
+        Integer index = backend.index.get(chosen);
+        return index != null ? index : mapped;
     }
 
     /** The time already read, or the clock when it was skipped. */

@@ -6,6 +6,7 @@ import dev.tether.routing.LoadSignal;
 import dev.tether.routing.RequestHead;
 import dev.tether.routing.RouteDecision;
 import dev.tether.routing.Router;
+import dev.tether.routing.ShardPins;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.model.Server;
@@ -27,7 +28,16 @@ public final class DryRun {
 
     /** @param load requests in flight per server, as the live router reads them */
     public DryRun(LoadSignal load) {
-        this.router = new Router(load);
+        this(load, ShardPins.NONE);
+    }
+
+    /**
+     * @param load requests in flight per server, as the live router reads them
+     * @param pins shard pins that answer without pinning or extending anything ({@link ShardPinTable#readOnly()}):
+     *     asking where a request would go must not keep a base on its old server
+     */
+    public DryRun(LoadSignal load, ShardPins pins) {
+        this.router = new Router(load, System::currentTimeMillis, pins);
     }
 
     /**

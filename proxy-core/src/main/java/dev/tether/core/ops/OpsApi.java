@@ -46,7 +46,7 @@ public final class OpsApi {
     private OpsApi(Tether tether, AdminServer admin) {
         this.tether = tether;
         this.admin = admin;
-        this.dryRun = new DryRun(tether.server().inFlight());
+        this.dryRun = new DryRun(tether.server().inFlight(), tether.shardPins().readOnly());
     }
 
     /** Adds the API to {@code admin}. */

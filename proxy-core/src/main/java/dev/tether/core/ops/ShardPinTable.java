@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tether.routing.ShardPins;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Limits: the table is bounded by {@code maxKeys} (about 150 bytes per key); a key evicted for size before it was
  * idle long enough loses its pin, so size it above the number of bases active within {@code pinIdle}. Pins live in
  * this process only: several Tether nodes each keep their own (see docs/operations.md for the procedure).
+ *
+ * <p>The live {@code Router} asks {@link #route} for every request a {@code uuid-map} rule routes; the dry run asks
+ * {@link #readOnly()}.
  */
 public final class ShardPinTable implements ShardPins {
 

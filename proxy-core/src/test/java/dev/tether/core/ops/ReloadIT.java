@@ -177,6 +177,56 @@ class ReloadIT {
         }
     }
 
+    /** {@link #conf} plus rule {@code bases}: a uuid-map over app's servers a and b with {@code ranges}. */
+    private String shards(String ranges) {
+        return conf("", "", a, b).replace("routes = [ { name = websocket, path-prefix = \"/ws\", backend = ws } ]",
+                "routes = [ { name = websocket, path-prefix = \"/ws\", backend = ws },\n"
+                        + "    { name = bases, path-prefix = \"/dtable-server/\", backend = app,\n"
+                        + "      uuid-map { ranges { " + ranges + " } } } ]");
+    }
+
+    private static String rows(String base) {
+        return "/dtable-server/api/v1/dtables/" + base + "/rows/";
+    }
+
+    @Test
+    void aMovedBaseStaysOnItsOldServerUntilReleasedAndNewBasesFollowTheMap() throws Exception {
+        String used = "4f1b2c3d-1234-4a5b-8c9d-0123456789ab";
+        String fresh = "5e1b2c3d-1234-4a5b-8c9d-0123456789ab";
+        String later = "8e1b2c3d-1234-4a5b-8c9d-0123456789ab";
+        start(shards("\"0-f\" = a"));
+        assertThat(backendOf(get(rows(used), null))).isEqualTo("a");
+
+        // The reload moves 0-7 (both bases) to b.
+        assertThat(reload(shards("\"0-7\" = b, \"8-f\" = a")).state()).isEqualTo("applied");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(backendOf(get(rows(used), null))).as("a base used before the reload").isEqualTo("a");
+        }
+        assertThat(backendOf(get(rows(fresh), null))).as("a base never seen").isEqualTo("b");
+        assertThat(backendOf(get(rows(later), null))).isEqualTo("a");
+        HttpResponse<String> pins = admin("GET", "/api/pins");
+        assertThat(pins.body()).contains("\"key\":\"" + used.replace("-", "") + "\",\"server\":\"a\","
+                + "\"mapped\":\"b\"").doesNotContain(fresh.replace("-", ""));
+        // The dry run sees the pin as real requests do.
+        assertThat(admin("GET", "/api/route?path=" + rows(used)).body()).contains("\"server\":\"a\"")
+                .contains("\"rule\":\"bases\"");
+        // The old server in maintenance: refused, never opened on b.
+        tether.setAdminState("app", "a", dev.tether.health.AdminState.MAINT);
+        HttpResponse<String> refused = get(rows(used), null);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(b.count(rows(used))).isZero();
+        tether.setAdminState("app", "a", dev.tether.health.AdminState.READY);
+        assertThat(backendOf(get(rows(used), null))).isEqualTo("a");
+
+        // After the old server was restarted, the operator lets the base follow the map.
+        assertThat(admin("POST", "/api/pins/release?rule=bases&key=" + used).statusCode()).isEqualTo(200);
+
+        assertThat(backendOf(get(rows(used), null))).isEqualTo("b");
+        assertThat(backendOf(get(rows(used), null))).isEqualTo("b");
+        assertThat(admin("GET", "/api/pins").body()).contains("\"moved\":[]");
+    }
+
     @Test
     void reloadUnderLoadLosesNoRequestAndClosesNoTunnel() throws Exception {
         start(conf("", "", a, b));

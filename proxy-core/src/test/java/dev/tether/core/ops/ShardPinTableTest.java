@@ -2,6 +2,7 @@ package dev.tether.core.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tether.routing.ShardPins;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;

@@ -98,6 +98,14 @@ public final class UuidShardMap {
     }
 
     /**
+     * The region of the shard key in this path as {@code start << 32 | end} (see {@link UuidFinder#start} and
+     * {@link UuidFinder#end}), or -1 when there is none. {@link #route} found a key exactly when this is not -1.
+     */
+    public long keyRegion(String path) {
+        return finder.find(path);
+    }
+
+    /**
      * The server index for the UUID in {@code s[from, to)}: the longest override, else the range of its first
      * digit, else the default server; -1 when the region holds no hex digit.
      */

@@ -1,4 +1,4 @@
-package dev.tether.core.ops;
+package dev.tether.routing;
 
 import java.util.function.Predicate;
 
@@ -7,9 +7,8 @@ import java.util.function.Predicate;
  * map. The router asks this once per request that a {@code uuid-map} rule routed, with the server the current map
  * names; the answer is the server to use.
  *
- * <p>Meant to live in proxy-routing as {@code dev.tether.routing.ShardPins} (no Caffeine there: the interface
- * only), passed to {@code Router}; {@link ShardPinTable} is the Caffeine-backed implementation. Until the router
- * calls it, it is only reachable through the admin API. See docs/operations.md, "Shard-map changes".
+ * <p>Only the interface lives here (no Caffeine in proxy-routing); proxy-core's {@code ShardPinTable} is the
+ * Caffeine-backed implementation, passed to {@link Router}. See docs/operations.md, "Shard-map changes".
  */
 @FunctionalInterface
 public interface ShardPins {
