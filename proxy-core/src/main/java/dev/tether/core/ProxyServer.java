@@ -7,6 +7,7 @@ import dev.tether.core.backend.WaitQueues;
 import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.frontdoor.FrontDoor;
+import dev.tether.core.http.ConnectionLimits;
 import dev.tether.core.frontend.FrontendHandler;
 import dev.tether.core.frontend.FrontendInitializer;
 import dev.tether.core.frontend.ListenerContext;
@@ -58,6 +59,7 @@ public final class ProxyServer {
     // By listener name: a reload that closes or rebinds a listener closes its front door (TLS reload thread).
     private final Map<String, FrontDoor> frontDoors = Collections.synchronizedMap(new LinkedHashMap<>());
     private final WaitQueues queues = new WaitQueues();
+    private final ConnectionLimits proxyLimits;
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
         this(config, new TableHolder(RoutingTable.compile(config.routing())), events);
@@ -79,6 +81,7 @@ public final class ProxyServer {
         this.acceptGroup = transport.newGroup(1, "tether-accept");
         this.ioGroup = transport.newGroup(config.eventLoopThreads(), "tether-io");
         this.tables = tables;
+        this.proxyLimits = new ConnectionLimits("proxy", config.maxConnections(), 0, null);
         tables.onChange(queues::wakeAll);
         this.connector = new BackendConnector(transport, events);
         this.router = new Router(inFlight, System::currentTimeMillis, pins);
@@ -119,7 +122,8 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(context, clients));
+                .childHandler(new FrontendInitializer(context, clients, new ConnectionLimits("listener " + l.name(),
+                        l.maxConnections(), l.maxConnectionsPerClient(), proxyLimits)));
         return b.bind(l.address(), l.port()).sync().channel();
     }
 

@@ -143,6 +143,24 @@ class ErrorsIT {
     }
 
     @Test
+    void configuredPerClientCapClosesTheExtraConnection() throws Exception {
+        TestProxy p = new TestProxy().backends(a);
+        p.listener = p.listener.withMaxConnections(0, 1);
+        proxy = p.start();
+        try (RawClient first = new RawClient(proxy.port())) {
+            assertThat(first.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n").readResponses(1))
+                    .startsWith("HTTP/1.1 200");
+            try (RawClient second = new RawClient(proxy.port())) {
+                second.timeout(5000);
+                assertThat(second.closedByPeer()).isTrue();
+            }
+            assertThat(first.send("GET /still-served HTTP/1.1\r\nHost: x\r\n\r\n").readResponses(1))
+                    .startsWith("HTTP/1.1 200");
+        }
+        assertThat(a.count("/first") + a.count("/still-served")).isEqualTo(2);
+    }
+
+    @Test
     void garbageFromTheServerGives502() throws Exception {
         proxy = new TestProxy().backends(a).start();
         assertThat(get("/garbage").statusCode()).isEqualTo(502);

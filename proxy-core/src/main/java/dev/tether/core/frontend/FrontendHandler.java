@@ -899,9 +899,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     emitRecord(true);
                     context.events().clientConnectionClosed(context.listener().name());
                 });
-        ctx.pipeline().remove(FrontendInitializer.EXPECT_CONTINUE);
-        ctx.pipeline().remove(FrontendInitializer.READ_TRACKER);
-        ctx.pipeline().remove(FrontendInitializer.CODEC);
+        // Every HTTP-aware handler leaves; the limiter and the front door (TLS) stay.
+        for (String name : List.of(FrontendInitializer.EXPECT_CONTINUE, FrontendInitializer.VALIDATOR,
+                FrontendInitializer.READ_TRACKER, FrontendInitializer.SCANNER, FrontendInitializer.CODEC)) {
+            if (ctx.pipeline().get(name) != null) {
+                ctx.pipeline().remove(name);
+            }
+        }
         b.channel().pipeline().remove(BackendConnector.CODEC);
         releasePending();
     }

@@ -24,12 +24,15 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private final ListenerContext context;
     private final ChannelGroup clients;
-    // Uncapped until configuration provides the caps (see docs/hardening.md); counts open connections meanwhile.
-    private final ConnectionLimits limits = ConnectionLimits.unlimited("listener");
+    private final ConnectionLimits limits;
 
-    public FrontendInitializer(ListenerContext context, ChannelGroup clients) {
+    /**
+     * @param limits this listener's connection caps (total and per client IP), with the proxy-wide cap as parent
+     */
+    public FrontendInitializer(ListenerContext context, ChannelGroup clients, ConnectionLimits limits) {
         this.context = context;
         this.clients = clients;
+        this.limits = limits;
     }
 
     @Override
@@ -53,7 +56,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .addLast(SCANNER, new RawRequestScanner())
                 .addLast(CODEC, codec)
                 .addLast(VALIDATOR, new RequestValidator(context.listener().name(), context.events(),
-                        RequestValidator.UnderscoreHeaders.DROP))
+                        RequestValidator.UnderscoreHeaders.DROP, context.listener().minBodyRate(),
+                        context.listener().minBodyRateGrace()))
                 .addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, frontend);
     }
