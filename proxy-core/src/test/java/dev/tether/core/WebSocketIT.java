@@ -250,6 +250,26 @@ class WebSocketIT {
     }
 
     @Test
+    void gracefulStopKeepsOpenTunnelsUntilTheDrainTimeout() throws Exception {
+        proxy = proxyFor(ws1).start();
+        Collector c = new Collector();
+        WebSocket socket = client.newWebSocketBuilder().buildAsync(wsUri("/ws"), c).join();
+        ProxyServer stopping = proxy;
+        proxy = null;
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stopping.stop(Duration.ofSeconds(2)));
+        // While the proxy drains, the tunnel still carries messages...
+        Thread.sleep(300);
+        socket.sendText("during drain", true).join();
+        assertThat(c.next()).isEqualTo("during drain");
+        assertThat(c.closed).isNotDone();
+        // ...and the drain timeout closes it.
+        assertThat(c.closed.get(10, TimeUnit.SECONDS)).isNotNull();
+        stopped.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    }
+
+    @Test
     void serverDyingClosesTheClientPromptly() throws Exception {
         proxy = proxyFor(ws1).start();
         Collector c = new Collector();
