@@ -1023,6 +1023,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void emitRecord(boolean tunnel) {
+        // Every way out of an exchange passes here: a client that left while queued leaves the queue too.
+        leaveQueue();
         releaseSlot();
         InetSocketAddress remote = remote();
         ExchangeRecord record = new ExchangeRecord(
