@@ -55,57 +55,6 @@ public record ProxyConfig(
         slowStart = Map.copyOf(slowStart);
     }
 
-    /** A configuration without a proxy-wide connection cap. */
-    public ProxyConfig(
-            List<ListenerConfig> listeners,
-            RoutingConfig routing,
-            Map<String, BackendTimeouts> timeouts,
-            Map<String, HealthCheckConfig> health,
-            int eventLoopThreads,
-            Duration drainTimeout,
-            String source,
-            Map<String, PassiveHealthConfig> passiveHealth,
-            Map<String, Duration> slowStart,
-            AdminConfig admin,
-            Duration reloadWatch,
-            ShardPinsConfig shardPins) {
-        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
-                admin, reloadWatch, shardPins, 0);
-    }
-
-    /** A configuration with the default shard pins. */
-    public ProxyConfig(
-            List<ListenerConfig> listeners,
-            RoutingConfig routing,
-            Map<String, BackendTimeouts> timeouts,
-            Map<String, HealthCheckConfig> health,
-            int eventLoopThreads,
-            Duration drainTimeout,
-            String source,
-            Map<String, PassiveHealthConfig> passiveHealth,
-            Map<String, Duration> slowStart,
-            AdminConfig admin,
-            Duration reloadWatch) {
-        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
-                admin, reloadWatch, null);
-    }
-
-    /** A configuration without file watching. */
-    public ProxyConfig(
-            List<ListenerConfig> listeners,
-            RoutingConfig routing,
-            Map<String, BackendTimeouts> timeouts,
-            Map<String, HealthCheckConfig> health,
-            int eventLoopThreads,
-            Duration drainTimeout,
-            String source,
-            Map<String, PassiveHealthConfig> passiveHealth,
-            Map<String, Duration> slowStart,
-            AdminConfig admin) {
-        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, passiveHealth, slowStart,
-                admin, Duration.ZERO);
-    }
-
     /**
      * A configuration with reference passive health and no slow start for every backend, and no admin listener
      * (so that tests building configurations by hand never bind port 8404).
@@ -118,7 +67,8 @@ public record ProxyConfig(
             int eventLoopThreads,
             Duration drainTimeout,
             String source) {
-        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, Map.of(), Map.of(), null);
+        this(listeners, routing, timeouts, health, eventLoopThreads, drainTimeout, source, Map.of(), Map.of(), null,
+                Duration.ZERO, null, 0);
     }
 
     /** This configuration with another admin listener, or none ({@code null}). */
