@@ -113,7 +113,12 @@ public final class Tether {
         warnAbout(config);
         TableHolder tables = new TableHolder(RoutingTable.compile(config.routing()));
         ProxyMetrics metrics = new ProxyMetrics(tables);
-        ExchangeListener events = ExchangeListeners.of(metrics, new AccessLog(), extra);
+        // -Dtether.metrics=off leaves request metrics out (the admin listener still answers); it exists so the
+        // benchmark can measure what they cost.
+        boolean requestMetrics = !"off".equalsIgnoreCase(System.getProperty("tether.metrics"));
+        ExchangeListener events = requestMetrics
+                ? ExchangeListeners.of(metrics, new AccessLog(), extra)
+                : ExchangeListeners.of(new AccessLog(), extra);
         ShardPinTable shardPins = new ShardPinTable(config.shardPins());
         ProxyServer server = new ProxyServer(config, tables, events, shardPins).start();
         metrics.bindSessions(server.inFlight()::inFlight).bindPooledIdle(server.connector()::idleConnections);
