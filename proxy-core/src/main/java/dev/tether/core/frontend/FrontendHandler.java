@@ -32,7 +32,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -296,8 +295,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (result.isFailure()) {
             Throwable cause = result.cause();
             int code = cause instanceof TooLongHttpLineException ? 414
-                    : cause instanceof TooLongHttpHeaderException ? 431
-                    : cause instanceof TooLongFrameException ? 400 : 400;
+                    : cause instanceof TooLongHttpHeaderException ? 431 : 400;
             requestComplete = true;
             clientVersion = HttpVersion.HTTP_1_1; // what the decoder made of a broken request line means nothing
             if (head instanceof HttpContent c) {
@@ -994,9 +992,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             duplex.shutdownOutput();
         }
         ctx.channel().config().setAutoRead(true);
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Ends the exchange after a failure that leaves no status to send (client gone, or response cut). */

@@ -1,7 +1,6 @@
 package dev.tether.core.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
@@ -65,15 +64,5 @@ public final class HeaderRewriter {
         } else {
             headers.remove(X_FORWARDED_HOST);
         }
-    }
-
-    /** Whether the message's Connection header carries {@code token} (case-insensitive). */
-    public static boolean connectionHas(HttpHeaders headers, AsciiString token) {
-        return headers.containsValue(HttpHeaderNames.CONNECTION, token, true);
-    }
-
-    /** The {@code close} token. */
-    public static AsciiString close() {
-        return HttpHeaderValues.CLOSE;
     }
 }
