@@ -58,10 +58,18 @@ final class BackendSnapshot {
     }
 
     boolean stripCookie() {
-        return cookies != null && cookies.config().indirect();
+        return cookies != null && cookies.editsRequest();
     }
 
-    /** A {@code Forward} with {@link CookieAction#KEEP}, from the cache. */
+    /** What a response from {@code server} does to the cookie when the router sets none itself. */
+    CookieAction responseAction(int server) {
+        return cookies == null ? CookieAction.KEEP : cookies.responseAction(server);
+    }
+
+    /**
+     * A {@code Forward} that sets no cookie of its own, from the cache: {@link CookieAction#KEEP}, or in rewrite and
+     * prefix mode the server's {@link CookieAction.Rewrite}.
+     */
     RouteDecision.Forward keep(int slot, String rule, int server, Reason reason, CookieStatus status) {
         RouteDecision.Forward[] row = keep[slot];
         if (row == null) {
@@ -71,7 +79,8 @@ final class BackendSnapshot {
         int k = (server * REASONS + reason.ordinal()) * STATUSES + status.ordinal();
         RouteDecision.Forward f = row[k];
         if (f == null) {
-            f = new RouteDecision.Forward(servers.get(server), reason, rule, status, CookieAction.KEEP, stripCookie());
+            f = new RouteDecision.Forward(servers.get(server), reason, rule, status, responseAction(server),
+                    stripCookie());
             row[k] = f;
         }
         return f;

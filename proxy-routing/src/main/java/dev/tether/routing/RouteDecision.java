@@ -13,7 +13,9 @@ public sealed interface RouteDecision {
      * @param rule the name of the rule that decided, or {@code default}
      * @param cookieStatus what the request's sticky cookie said
      * @param cookieAction what to do with the cookie on the response
-     * @param stripCookie remove the sticky cookie from the request before forwarding ({@code indirect})
+     * @param stripCookie edit the request's {@code Cookie} headers with the backend's
+     *     {@code StickyCookies.forwardedCookieHeader} before forwarding: remove the sticky cookie ({@code indirect})
+     *     or, in prefix mode, the {@code ID~} prefix of its value
      */
     record Forward(
             Server server,

@@ -82,7 +82,7 @@ public final class Router {
         if (cookies != null) {
             // Undated cookies need the time only to build a new value; skip the clock read on sticky hits.
             now = cookies.config().dated() ? clock.getAsLong() : 0;
-            cookie = cookies.read(request.cookie(cookies.config().name()), now);
+            cookie = cookies.readRequest(request.cookie(cookies.config().name()), now);
             status = StickyCookies.status(cookie);
             named = StickyCookies.server(cookie);
             if (named >= 0 && !backend.servers.get(named).state().acceptsSticky()) {
@@ -134,7 +134,7 @@ public final class Router {
         }
         Reason reason = pinFellBack || status == CookieStatus.SERVER_DOWN ? Reason.REDISPATCHED : Reason.BALANCED;
         int index = backend.indexOf(picked);
-        if (cookies == null) {
+        if (cookies == null || !cookies.inserts()) {
             return backend.keep(slot, rule, index, reason, status);
         }
         return forwardSetting(backend, index, reason, rule, status, cookies.setCookie(index, now(now)));
@@ -175,9 +175,9 @@ public final class Router {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "no other server is available");
         }
         int index = backend.indexOf(picked);
-        if (backend.cookies == null) {
+        if (backend.cookies == null || !backend.cookies.inserts()) {
             return new RouteDecision.Forward(picked, Reason.REDISPATCHED, rule, failed.cookieStatus(),
-                    CookieAction.KEEP, false);
+                    backend.responseAction(index), backend.stripCookie());
         }
         return forwardSetting(backend, index, Reason.REDISPATCHED, rule, failed.cookieStatus(),
                 backend.cookies.setCookie(index, clock.getAsLong()));
@@ -210,7 +210,8 @@ public final class Router {
             BackendSnapshot backend, int slot, String rule, int server, Reason reason, CookieStatus status,
             long cookie, long now) {
         StickyCookies cookies = backend.cookies;
-        if (cookies == null || status == CookieStatus.VALID && !StickyCookies.needsRefresh(cookie)) {
+        if (cookies == null || !cookies.inserts()
+                || status == CookieStatus.VALID && !StickyCookies.needsRefresh(cookie)) {
             return backend.keep(slot, rule, server, reason, status);
         }
         if (status == CookieStatus.VALID) {

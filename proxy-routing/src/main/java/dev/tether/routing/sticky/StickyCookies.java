@@ -1,6 +1,8 @@
 package dev.tether.routing.sticky;
 
+import dev.tether.routing.CookieAction;
 import dev.tether.routing.CookieStatus;
+import dev.tether.routing.config.CookieMode;
 import dev.tether.routing.config.StickyCookieConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes one backend's persistence cookie (insert mode).
+ * Reads and writes one backend's persistence cookie.
+ *
+ * <p>In insert mode the cookie's whole value is ours. In rewrite mode the server sets the cookie and Tether
+ * replaces its value with ours; in prefix mode Tether puts ours and {@code ~} in front of the server's value
+ * ({@link ServerCookies} edits those headers, {@link #readRequest} reads the part before {@code ~}). Rewrite and
+ * prefix values carry no dates, so they are constant per server.
  *
  * <p>The value is {@code ID[.FIRST.LAST][.TAG]}:
  * <ul>
@@ -52,6 +59,9 @@ public final class StickyCookies {
     private final long maxLifeSeconds;
     private final long refreshAfterSeconds;
     private final String attributes;
+    private final CookieMode mode;
+    // Per server, what to do with the server's Set-Cookie: built once, so these decisions allocate nothing.
+    private final CookieAction[] responseActions;
 
     /**
      * @param config the cookie settings
@@ -123,6 +133,13 @@ public final class StickyCookies {
             a.append("; Secure");
         }
         this.attributes = a.toString();
+        this.mode = config.mode();
+        this.responseActions = new CookieAction[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            responseActions[i] = mode == CookieMode.INSERT ? CookieAction.KEEP
+                    : new CookieAction.Rewrite(config.name(), value(i, 0, 0), mode == CookieMode.PREFIX,
+                            config.nocache());
+        }
     }
 
     public StickyCookieConfig config() {
@@ -132,6 +149,50 @@ public final class StickyCookies {
     /** The cookie id of the server at {@code index}. */
     public String id(int index) {
         return ids[index];
+    }
+
+    /** Whether Tether sets the cookie itself (insert mode), rather than editing the one the server sets. */
+    public boolean inserts() {
+        return mode == CookieMode.INSERT;
+    }
+
+    /**
+     * What to do with the response when {@code server} answers: {@link CookieAction#KEEP} in insert mode (the router
+     * decides when to set a cookie), else the edit of the server's own {@code Set-Cookie}.
+     */
+    public CookieAction responseAction(int server) {
+        return responseActions[server];
+    }
+
+    /** Whether the request's {@code Cookie} header needs {@link #forwardedCookieHeader} before it goes on. */
+    public boolean editsRequest() {
+        return mode == CookieMode.PREFIX || mode == CookieMode.INSERT && config.indirect();
+    }
+
+    /**
+     * The {@code Cookie} header value the server gets: without our cookie in insert mode with {@code indirect},
+     * without the {@code ID~} prefixes in prefix mode, else unchanged.
+     *
+     * @return the edited value (the same instance when unchanged), or {@code null} when no cookie is left
+     */
+    public String forwardedCookieHeader(String cookieHeader) {
+        return switch (mode) {
+            case INSERT -> config.indirect() ? strip(cookieHeader, config.name()) : cookieHeader;
+            case PREFIX -> ServerCookies.unprefix(cookieHeader, config.name());
+            case REWRITE -> cookieHeader;
+        };
+    }
+
+    /**
+     * Checks the value of our cookie as the request carried it: the whole value, or in prefix mode the part before
+     * {@code ~} (a value without {@code ~} is {@link CookieStatus#INVALID}). See {@link #read}.
+     */
+    public long readRequest(String value, long nowMillis) {
+        if (mode != CookieMode.PREFIX || value == null) {
+            return read(value, nowMillis);
+        }
+        String prefix = ServerCookies.prefixOf(value);
+        return prefix == null ? invalid() : read(prefix, nowMillis);
     }
 
     /**
