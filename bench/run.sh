@@ -3,12 +3,14 @@
 #
 #   bench/run.sh [--quick] [--runs N] [--duration SECONDS] [--warmup SECONDS] [--pin-proxy CPUS]
 #                [--threads N] [--wrk-threads N] [--rate R] [--scenarios a,b] [--contestants a,b] [--build] [--jfr]
-#                [--nice N] [--syscalls]
+#                [--nice N] [--syscalls] [--metrics on,off] [--access-log off,stdout,file]
 #
 # Installs haproxy, nginx-light and wrk from Debian's packages when missing, builds the jars when missing (or with
 # --build), starts one nginx with two backends, then for each proxy profile starts the three proxies, warms them
 # up and measures every scenario of the profile, contestants interleaved within each run. Prints a Markdown table
 # and writes it to bench/results/<UTC date and time>.md; raw outputs stay in bench/results/<same>/.
+# --metrics and --access-log run one Tether per combination (tether, tether-nometrics, tether-log-stdout, ...), as
+# separate contestants, and report what each feature costs.
 # Everything listens on 127.0.0.1. Only processes this script started are stopped, by PID. See bench/README.md.
 set -euo pipefail
 
@@ -16,13 +18,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
 TETHER_JAR=$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar
 TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m}
-# No contestant writes an access log (HAProxy: no "log", nginx: access_log off), so neither does Tether.
-TETHER_EQUIVALENCE_OPTS="-Dtether.access.log=off"
 HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
 COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
 BUILD=0 JFR=0 NICE="" SYSCALLS=0
+# No contestant writes an access log (HAProxy: no "log", nginx: access_log off), so by default neither does Tether.
+METRICS=on ACCESS_LOG=off
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 2; }
 while [[ $# -gt 0 ]]; do
     case $1 in
@@ -40,6 +42,8 @@ while [[ $# -gt 0 ]]; do
         --jfr) JFR=1 ;;
         --nice) NICE=$2; shift ;;
         --syscalls) SYSCALLS=1 ;;
+        --metrics) METRICS=$2; shift ;;
+        --access-log) ACCESS_LOG=$2; shift ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown option '$1'" >&2; usage ;;
     esac
@@ -170,9 +174,36 @@ if wanted tether; then
     cp -p "$TETHER_JAR" "$OUT/tether.jar"
     TETHER_JAR=$OUT/tether.jar
 fi
-mapfile -t PORTS < <(harness free-ports 5)
+# Tether variants: label and JVM options, one Tether process each (just "tether" unless --metrics/--access-log).
+TETHERS=()
+declare -A TETHER_OPTS
+if wanted tether; then
+    mapfile -t variant_lines < <(harness tether-variants --metrics "$METRICS" --access-log "$ACCESS_LOG" --dir "$OUT")
+    [[ ${#variant_lines[@]} -gt 0 ]] || exit 2
+    for line in "${variant_lines[@]}"; do
+        IFS=$'\t' read -r label opts <<<"$line"
+        TETHERS+=("$label")
+        TETHER_OPTS[$label]=$opts
+    done
+fi
+mapfile -t PORTS < <(harness free-ports $((4 + ${#TETHERS[@]})))
 BACKEND_PORTS="${PORTS[0]},${PORTS[1]}"
-declare -A PROXY_PORT=([tether]=${PORTS[2]} [haproxy]=${PORTS[3]} [nginx]=${PORTS[4]})
+declare -A PROXY_PORT=([haproxy]=${PORTS[2]} [nginx]=${PORTS[3]})
+for i in "${!TETHERS[@]}"; do PROXY_PORT[${TETHERS[$i]}]=${PORTS[$((4 + i))]}; done
+# expand_who "direct,tether,haproxy" [RUN]: the contestants to run, "tether" replaced by every Tether variant. On
+# even runs the variants go in reverse order, so neither side of a comparison always runs first.
+expand_who() {
+    local c i
+    for c in ${1//,/ }; do
+        wanted "$c" || continue
+        if [[ $c != tether ]]; then echo "$c"; continue; fi
+        if (( ${2:-1} % 2 == 1 )); then
+            printf '%s\n' "${TETHERS[@]}"
+        else
+            for ((i = ${#TETHERS[@]} - 1; i >= 0; i--)); do echo "${TETHERS[$i]}"; done
+        fi
+    done
+}
 # Per profile: which backends the proxies use and where "direct" goes (the websocket profile has its own).
 PROFILE_BACKENDS=$BACKEND_PORTS
 DIRECT_URL="http://127.0.0.1:${PORTS[0]}"
@@ -191,9 +222,9 @@ start backends "${LOAD_PIN[@]}" nginx -c "$BACKEND_CONF" -e "$OUT/backends.stder
 BACKENDS_PID=$STARTED_PID
 wait_http "http://127.0.0.1:${PORTS[0]}/status" backends "$BACKENDS_PID"
 wait_http "http://127.0.0.1:${PORTS[1]}/status" backends "$BACKENDS_PID"
-log "backends on $BACKEND_PORTS (pid $BACKENDS_PID); proxies: tether ${PROXY_PORT[tether]}," \
-    "haproxy ${PROXY_PORT[haproxy]}, nginx ${PROXY_PORT[nginx]}; pin proxy: ${PIN_PROXY:-none}," \
-    "load and backends: ${OTHER_CPUS:-unpinned}"
+log "backends on $BACKEND_PORTS (pid $BACKENDS_PID); proxies:$(for t in "${TETHERS[@]}"; do
+    printf ' %s %s,' "$t" "${PROXY_PORT[$t]}"; done) haproxy ${PROXY_PORT[haproxy]}, nginx ${PROXY_PORT[nginx]};" \
+    "pin proxy: ${PIN_PROXY:-none}, load and backends: ${OTHER_CPUS:-unpinned}"
 
 start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
     local c=$1 profile=$2 conf
@@ -211,9 +242,10 @@ start_proxy() { # start_proxy CONTESTANT PROFILE -> STARTED_PID
         jfr+=" -XX:StartFlightRecording=filename=$OUT/tether-$profile.jfr,settings=$OUT/profile-1ms.jfc"
     fi
     case $c in
-        tether)
+        tether*)
+            [[ $JFR == 1 ]] && jfr=${jfr//tether-$profile.jfr/$c-$profile.jfr}
             # shellcheck disable=SC2086 # options are words on purpose
-            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS $TETHER_EQUIVALENCE_OPTS $jfr \
+            start "$c-$profile" "${PROXY_PIN[@]}" java $TETHER_JAVA_OPTS ${TETHER_OPTS[$c]} $jfr \
                 -jar "$TETHER_JAR" "$conf" ;;
         haproxy) start "$c-$profile" "${PROXY_PIN[@]}" haproxy -db -f "$conf" ;;
         nginx) start "$c-$profile" "${PROXY_PIN[@]}" nginx -c "$conf" -e "$OUT/nginx-$profile.stderr.log" ;;
@@ -284,12 +316,12 @@ for profile in "${PROFILES[@]}"; do
         DIRECT_URL="http://127.0.0.1:${PORTS[0]}"
         HARNESS_SCHEME=http
     fi
-    for c in tether haproxy nginx; do
-        wanted "$c" || continue
+    for c in "${TETHERS[@]}" haproxy nginx; do
+        wanted "${c%%-*}" || continue
         needed=0
         for line in "${lines[@]}"; do
             IFS=$'\t' read -r _ _ _ who _ <<<"$line"
-            [[ ",$who," == *",$c,"* ]] && needed=1
+            [[ ",$who," == *",${c%%-*},"* ]] && needed=1
         done
         [[ $needed == 1 ]] || continue
         log "starting $c ($profile)"
@@ -337,11 +369,10 @@ for profile in "${PROFILES[@]}"; do
     for line in "${lines[@]}"; do
         IFS=$'\t' read -r scenario _ driver who _ <<<"$line"
         [[ $driver == wrk ]] || continue
-        for c in ${who//,/ }; do
-            wanted "$c" || continue
+        for c in $(expand_who "$who"); do
             cookies=$OUT/$scenario.$c.cookies
             case $c in
-                tether|haproxy) harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$cookies" ;;
+                tether*|haproxy) harness learn-cookies --url "http://127.0.0.1:${PROXY_PORT[$c]}/small" >"$cookies" ;;
                 *) printf 'SRV=s1\nSRV=s2\n' >"$cookies" ;; # nginx hashes on it; direct ignores it
             esac
             harness wrk-script --scenario "$scenario" --cookies "$cookies" --out "$OUT/$scenario.$c.lua"
@@ -351,8 +382,7 @@ for profile in "${PROFILES[@]}"; do
         log "profile $profile, run $run of $RUNS"
         for line in "${lines[@]}"; do
             IFS=$'\t' read -r scenario _ driver who conns rate _ path churn <<<"$line"
-            for c in ${who//,/ }; do
-                wanted "$c" || continue
+            for c in $(expand_who "$who" "$run"); do
                 measure "$scenario" "$c" "$run" "$driver" "$conns" "$rate" "$path" "$churn"
             done
         done
@@ -365,6 +395,7 @@ for profile in "${PROFILES[@]}"; do
             IFS=$'\t' read -r scenario _ driver who conns _ <<<"$line"
             [[ $driver == wrk ]] || continue
             for c in "${!PROXY_PID[@]}"; do
+                # Only the contestants themselves: StraceSummary has a row per contestant, not per variant.
                 [[ ",$who," == *",$c,"* ]] || continue
                 attach=()
                 for p in $(proc_tree "${PROXY_PID[$c]}"); do attach+=(-p "$p"); done
@@ -392,7 +423,7 @@ REPORT=$ROOT/bench/results/$STAMP.md
     echo "- host: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), kernel $(uname -r)"
     echo "- tether: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$ROOT" && \
         git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'), java: $(first_line java -version)," \
-        "opts \`$TETHER_JAVA_OPTS $TETHER_EQUIVALENCE_OPTS\`$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
+        "opts \`$TETHER_JAVA_OPTS\`$(for t in "${TETHERS[@]}"; do printf ', %s `%s`' "$t" "${TETHER_OPTS[$t]}"; done)$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
             "sha256 $(sha256sum "$TETHER_JAR" | cut -c1-12)")"
     echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
         "$(first_line wrk -v | cut -d' ' -f1-2)"

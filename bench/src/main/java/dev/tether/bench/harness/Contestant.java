@@ -27,4 +27,13 @@ public enum Contestant {
         }
         throw new IllegalArgumentException("unknown contestant '" + label + "' (expected direct, tether, haproxy, nginx)");
     }
+
+    /** Like {@link #parse}, and a Tether variant's label ({@code tether-nometrics}, see {@link TetherVariant}) is Tether. */
+    public static Contestant ofLabel(String label) {
+        if (label.trim().toLowerCase(Locale.ROOT).startsWith(TETHER.label() + "-")) {
+            TetherVariant.parseLabel(label);
+            return TETHER;
+        }
+        return parse(label);
+    }
 }

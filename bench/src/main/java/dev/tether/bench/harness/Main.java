@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  *                                       name profile driver contestants connections rate method path churn
  *   backends --dir D --ports a,b        nginx backend config and body files; prints the config path
  *   proxy-conf --contestant C --profile P --dir D --port N --backends a,b --threads T
- *                                       one proxy's config; prints its path
+ *                                       one proxy's config; prints its path (C may be a Tether variant's label)
+ *   tether-variants [--metrics on,off] [--access-log off,stdout,file] --dir D
+ *                                       Tether variants to compare, tab-separated: label java-options
  *   wrk-script --scenario S --out F [--cookies F]
  *   learn-cookies --url U [--name SRV] [--tries 16]
  *                                       distinct sticky cookies the proxy sets, one "name=value" a line
@@ -48,8 +50,8 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Main free-ports|scenarios|backends|proxy-conf|wrk-script|learn-cookies|report"
-                    + " [--key value]...");
+            System.err.println("usage: Main free-ports|scenarios|backends|proxy-conf|tether-variants|wrk-script"
+                    + "|learn-cookies|report [--key value]...");
             System.exit(2);
         }
         Map<String, String> opts = options(Arrays.copyOfRange(args, 1, args.length));
@@ -59,6 +61,7 @@ public final class Main {
                 case "scenarios" -> scenarios(opts, System.out);
                 case "backends" -> System.out.println(backends(Path.of(need(opts, "dir")), ports(need(opts, "ports"))));
                 case "proxy-conf" -> System.out.println(proxyConf(opts));
+                case "tether-variants" -> tetherVariants(opts, System.out);
                 case "wrk-script" -> wrkScript(opts);
                 case "learn-cookies" -> learnCookies(opts, System.out);
                 case "report" -> System.out.print(report(Path.of(need(opts, "dir")),
@@ -173,7 +176,8 @@ public final class Main {
     }
 
     static Path proxyConf(Map<String, String> opts) throws IOException {
-        Contestant contestant = Contestant.parse(need(opts, "contestant"));
+        String label = need(opts, "contestant");
+        Contestant contestant = Contestant.ofLabel(label);
         Path dir = Path.of(need(opts, "dir"));
         ProxySetup setup = new ProxySetup(
                 Profile.parse(need(opts, "profile")),
@@ -181,7 +185,8 @@ public final class Main {
                 ports(need(opts, "backends")),
                 Integer.parseInt(opts.getOrDefault("threads", "1")),
                 dir);
-        String name = contestant.label() + "-" + setup.profile().label();
+        // Variants of Tether run side by side, each with its own port: each gets its own file.
+        String name = label + "-" + setup.profile().label();
         Path file;
         String text;
         switch (contestant) {
@@ -206,6 +211,15 @@ public final class Main {
         Files.createDirectories(dir);
         Files.writeString(file, text);
         return file;
+    }
+
+    /** One line per variant, {@code label TAB java-options}, for run.sh to start one Tether each. */
+    static void tetherVariants(Map<String, String> opts, PrintStream out) {
+        Path dir = Path.of(need(opts, "dir"));
+        for (TetherVariant v : TetherVariant.combinations(opts.getOrDefault("metrics", "on"),
+                opts.getOrDefault("access-log", "off"))) {
+            out.println(v.label() + "\t" + v.javaOptions(dir));
+        }
     }
 
     private static void wrkScript(Map<String, String> opts) throws IOException {
@@ -271,7 +285,8 @@ public final class Main {
             return byScenario != 0 ? byScenario : Integer.compare(a.run(), b.run());
         });
         StringBuilder b = new StringBuilder(ResultTable.render(measurements));
-        List<String> targets = ResultTable.targets(measurements);
+        List<String> targets = new ArrayList<>(ResultTable.targets(measurements));
+        targets.addAll(ResultTable.variantCosts(measurements));
         if (!targets.isEmpty()) {
             b.append('\n');
             targets.forEach(t -> b.append("- ").append(t).append('\n'));
@@ -303,7 +318,7 @@ public final class Main {
             int dot = base.lastIndexOf('.');
             try {
                 RunResult wrk = RunResult.parse(Files.readString(dir.resolve(base + ".out")));
-                runs.add(new StraceSummary.Run(base.substring(0, dot), Contestant.parse(base.substring(dot + 1)),
+                runs.add(new StraceSummary.Run(base.substring(0, dot), Contestant.ofLabel(base.substring(dot + 1)),
                         wrk.requests(), StraceSummary.parse(Files.readString(f))));
             } catch (IllegalArgumentException | IOException | StringIndexOutOfBoundsException e) {
                 problems.println("strace run " + base + " unreadable: " + e.getMessage());
@@ -330,7 +345,8 @@ public final class Main {
                 meta.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
             }
         }
-        Contestant contestant = Contestant.parse(need(meta, "contestant"));
+        String label = need(meta, "contestant");
+        Contestant contestant = Contestant.ofLabel(label);
         RunResult result = RunResult.parse(Files.readString(run.resolve("out"), StandardCharsets.UTF_8));
         double cpu = Double.NaN;
         if (contestant.isProxy()) {
@@ -338,7 +354,7 @@ public final class Main {
                     Files.readString(run.resolve("cpu.before")), Files.readString(run.resolve("cpu.after")), clockTicks);
         }
         double wall = Long.parseLong(need(meta, "wall_ns")) / 1e9;
-        return new Measurement(need(meta, "scenario"), contestant, Integer.parseInt(need(meta, "run")), result, cpu,
-                wall);
+        return new Measurement(need(meta, "scenario"), contestant, label, Integer.parseInt(need(meta, "run")), result,
+                cpu, wall);
     }
 }

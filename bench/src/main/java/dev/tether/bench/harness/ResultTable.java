@@ -1,11 +1,12 @@
 package dev.tether.bench.harness;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -27,6 +28,7 @@ public final class ResultTable {
     public record Row(
             String scenario,
             Contestant contestant,
+            String label,
             int runs,
             Sample requestsPerSecond,
             double p50Micros,
@@ -37,16 +39,19 @@ public final class ResultTable {
             Sample requestsPerCpuSecond,
             long violations) {}
 
-    /** Rows in scenario order of first appearance, contestants in {@link Contestant} order. */
+    /**
+     * Rows in scenario order of first appearance, contestants in {@link Contestant} order, a contestant's variants
+     * (Tether with metrics off, with an access log) after it in {@link TetherVariant#ORDER}.
+     */
     public static List<Row> rows(List<Measurement> measurements) {
-        Map<String, Map<Contestant, List<Measurement>>> grouped = new LinkedHashMap<>();
+        Map<String, Map<String, List<Measurement>>> grouped = new LinkedHashMap<>();
         for (Measurement m : measurements) {
-            grouped.computeIfAbsent(m.scenario(), k -> new EnumMap<>(Contestant.class))
-                    .computeIfAbsent(m.contestant(), k -> new ArrayList<>())
+            grouped.computeIfAbsent(m.scenario(), k -> new TreeMap<>(LABEL_ORDER))
+                    .computeIfAbsent(m.label(), k -> new ArrayList<>())
                     .add(m);
         }
         List<Row> rows = new ArrayList<>();
-        grouped.forEach((scenario, byContestant) -> byContestant.forEach((contestant, runs) -> {
+        grouped.forEach((scenario, byLabel) -> byLabel.forEach((label, runs) -> {
             long errors = 0;
             long violations = -1;
             for (Measurement m : runs) {
@@ -57,7 +62,8 @@ public final class ResultTable {
             }
             rows.add(new Row(
                     scenario,
-                    contestant,
+                    runs.get(0).contestant(),
+                    label,
                     runs.size(),
                     sample(runs, m -> m.result().requestsPerSecond()),
                     sample(runs, m -> m.result().p50Micros()).median(),
@@ -71,11 +77,15 @@ public final class ResultTable {
         return rows;
     }
 
+    private static final Comparator<String> LABEL_ORDER = Comparator.comparing(Contestant::ofLabel)
+            .thenComparing(l -> Contestant.ofLabel(l) == Contestant.TETHER ? TetherVariant.parseLabel(l)
+                    : TetherVariant.DEFAULT, TetherVariant.ORDER);
+
     public static String render(List<Measurement> measurements) {
         List<Row> rows = rows(measurements);
         Map<String, Row> haproxy = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (r.contestant() == Contestant.HAPROXY) {
+            if (r.label().equals(Contestant.HAPROXY.label())) {
                 haproxy.put(r.scenario(), r);
             }
         }
@@ -85,7 +95,7 @@ public final class ResultTable {
         for (Row r : rows) {
             Row h = haproxy.get(r.scenario());
             b.append("| ").append(r.scenario())
-                    .append(" | ").append(r.contestant().label())
+                    .append(" | ").append(r.label())
                     .append(" | ").append(r.runs())
                     .append(" | ").append(count(r.requestsPerSecond().median()))
                     .append(" | ").append(percent(r.requestsPerSecond().spread()))
@@ -113,23 +123,87 @@ public final class ResultTable {
      * no more than 1.5 × HAProxy's.
      */
     public static List<String> targets(List<Measurement> measurements) {
-        Map<String, Map<Contestant, Row>> byScenario = new LinkedHashMap<>();
-        for (Row r : rows(measurements)) {
-            byScenario.computeIfAbsent(r.scenario(), k -> new EnumMap<>(Contestant.class)).put(r.contestant(), r);
-        }
+        Map<String, Map<String, Row>> byScenario = byScenario(measurements);
+        String tether = Contestant.TETHER.label();
+        String haproxy = Contestant.HAPROXY.label();
         List<String> lines = new ArrayList<>();
-        Map<Contestant, Row> headline = byScenario.get("keepalive-small");
-        if (headline != null && headline.containsKey(Contestant.TETHER) && headline.containsKey(Contestant.HAPROXY)) {
-            double ratio = headline.get(Contestant.TETHER).requestsPerCpuSecond().median()
-                    / headline.get(Contestant.HAPROXY).requestsPerCpuSecond().median();
+        Map<String, Row> headline = byScenario.get("keepalive-small");
+        if (headline != null && headline.containsKey(tether) && headline.containsKey(haproxy)) {
+            double ratio = headline.get(tether).requestsPerCpuSecond().median()
+                    / headline.get(haproxy).requestsPerCpuSecond().median();
             lines.add(verdict("keepalive-small: Tether req per proxy CPU-s", ratio, "≥", 0.8, ratio >= 0.8));
         }
-        Map<Contestant, Row> fixed = byScenario.get("fixed-rate-sticky");
-        if (fixed != null && fixed.containsKey(Contestant.TETHER) && fixed.containsKey(Contestant.HAPROXY)) {
-            double ratio = fixed.get(Contestant.TETHER).p99Micros() / fixed.get(Contestant.HAPROXY).p99Micros();
+        Map<String, Row> fixed = byScenario.get("fixed-rate-sticky");
+        if (fixed != null && fixed.containsKey(tether) && fixed.containsKey(haproxy)) {
+            double ratio = fixed.get(tether).p99Micros() / fixed.get(haproxy).p99Micros();
             lines.add(verdict("fixed-rate-sticky: Tether p99", ratio, "≤", 1.5, ratio <= 1.5));
         }
         return lines;
+    }
+
+    /** Issue 7's limit: request metrics may cost at most this share of Tether's req per proxy CPU-second. */
+    static final double METRICS_COST_LIMIT = 0.05;
+
+    /**
+     * The cost of each Tether feature a run switched between ({@code run.sh --metrics on,off}, {@code
+     * --access-log off,stdout}), one line per scenario and variant: how much lower req per proxy CPU-s is with the
+     * feature than without, {@code 1 - with / without}. Runs are paired by run number (the two were measured one
+     * after the other, so both saw the same machine state) and the line gives the median of the paired costs and
+     * their range. The line for {@code tether} against {@code tether-nometrics} carries issue 7's verdict (cost
+     * under 5 %).
+     */
+    public static List<String> variantCosts(List<Measurement> measurements) {
+        Map<String, Map<String, Map<Integer, Measurement>>> byRun = new LinkedHashMap<>();
+        for (Measurement m : measurements) {
+            byRun.computeIfAbsent(m.scenario(), k -> new TreeMap<>(LABEL_ORDER))
+                    .computeIfAbsent(m.label(), k -> new TreeMap<>())
+                    .put(m.run(), m);
+        }
+        List<String> lines = new ArrayList<>();
+        byRun.forEach((scenario, byLabel) -> byLabel.forEach((label, runs) -> {
+            if (runs.get(runs.keySet().iterator().next()).contestant() != Contestant.TETHER) {
+                return;
+            }
+            TetherVariant variant = TetherVariant.parseLabel(label);
+            TetherVariant reference = variant.reference();
+            if (reference == null || !byLabel.containsKey(reference.label())) {
+                return;
+            }
+            // "with" has the feature the pair differs in, "without" has not.
+            boolean metricsPair = !variant.metrics();
+            Map<Integer, Measurement> with = metricsPair ? byLabel.get(reference.label()) : runs;
+            Map<Integer, Measurement> without = metricsPair ? runs : byLabel.get(reference.label());
+            String withLabel = metricsPair ? reference.label() : label;
+            String withoutLabel = metricsPair ? label : reference.label();
+            List<Double> costs = new ArrayList<>();
+            with.forEach((run, w) -> {
+                Measurement wo = without.get(run);
+                if (wo != null) {
+                    costs.add(1 - w.requestsPerCpuSecond() / wo.requestsPerCpuSecond());
+                }
+            });
+            Sample cost = Sample.of(costs);
+            String feature = metricsPair ? "request metrics" : "access log to " + variant.accessLog().label();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                    "%s: %s cost %s of req per proxy CPU-s (%s against %s; median of %d paired runs, range %s to %s)",
+                    scenario, feature, percent(cost.median()), withLabel, withoutLabel, cost.count(),
+                    percent(cost.min()), percent(cost.max())));
+            // The verdict is for the question issue 7 asks: metrics on against off, nothing else changed.
+            if (metricsPair && reference.equals(TetherVariant.DEFAULT) && cost.count() > 0) {
+                line.append(String.format(Locale.ROOT, " (target < %.0f%%): %s", METRICS_COST_LIMIT * 100,
+                        cost.median() < METRICS_COST_LIMIT ? "met" : "MISSED"));
+            }
+            lines.add(line.toString());
+        }));
+        return lines;
+    }
+
+    private static Map<String, Map<String, Row>> byScenario(List<Measurement> measurements) {
+        Map<String, Map<String, Row>> byScenario = new LinkedHashMap<>();
+        for (Row r : rows(measurements)) {
+            byScenario.computeIfAbsent(r.scenario(), k -> new LinkedHashMap<>()).put(r.label(), r);
+        }
+        return byScenario;
     }
 
     private static String verdict(String what, double ratio, String op, double target, boolean met) {

@@ -93,6 +93,75 @@ class ResultTableTest {
         assertThat(ResultTable.targets(ms.subList(0, 1))).isEmpty();
     }
 
+    private static Measurement variant(String scenario, String label, int run, long requests, double cpuSeconds) {
+        RunResult r = new RunResult(requests, 10, 0, 500, 1000, 2000, -1);
+        return new Measurement(scenario, Contestant.TETHER, label, run, r, cpuSeconds, 10);
+    }
+
+    @Test
+    void variantsAreRowsOfTheirOwnAfterTheirContestant() {
+        List<Measurement> ms = List.of(
+                variant("keepalive-small", "tether-nometrics", 1, 300_000, 10),
+                m("keepalive-small", Contestant.HAPROXY, 1, 500_000, 1000, 10),
+                variant("keepalive-small", "tether-log-stdout", 1, 100_000, 10),
+                variant("keepalive-small", "tether", 1, 290_000, 10));
+
+        assertThat(ResultTable.rows(ms)).extracting(ResultTable.Row::label)
+                .containsExactly("tether", "tether-log-stdout", "tether-nometrics", "haproxy");
+        assertThat(ResultTable.render(ms).lines().toList().get(4))
+                .startsWith("| keepalive-small | tether-nometrics | 1 | 30,000 |")
+                .contains("| 0.60 | 0.60 |");
+    }
+
+    @Test
+    void metricsCostIsTheMedianOfPairedRunsAgainstTheTarget() {
+        // Per run, metrics on against off: 1 - 95/100 = 5 %, 1 - 99/100 = 1 %, 1 - 48/50 = 4 % (a slow run for both:
+        // pairing keeps it from looking like a cost). Median 4 %, under the 5 % limit.
+        List<Measurement> ms = List.of(
+                variant("keepalive-small", "tether", 1, 950_000, 10),
+                variant("keepalive-small", "tether-nometrics", 1, 1_000_000, 10),
+                variant("keepalive-small", "tether", 2, 990_000, 10),
+                variant("keepalive-small", "tether-nometrics", 2, 1_000_000, 10),
+                variant("keepalive-small", "tether", 3, 480_000, 10),
+                variant("keepalive-small", "tether-nometrics", 3, 500_000, 10),
+                variant("keepalive-small", "tether-nometrics", 4, 500_000, 10));
+
+        assertThat(ResultTable.variantCosts(ms)).containsExactly("keepalive-small: request metrics cost 4.0% of req"
+                + " per proxy CPU-s (tether against tether-nometrics; median of 3 paired runs, range 1.0% to 5.0%)"
+                + " (target < 5%): met");
+    }
+
+    @Test
+    void metricsCostOverTheLimitIsMissedAndAccessLogCostHasNoTarget() {
+        List<Measurement> ms = List.of(
+                variant("keepalive-small", "tether", 1, 900_000, 10),
+                variant("keepalive-small", "tether-nometrics", 1, 1_000_000, 10),
+                variant("keepalive-small", "tether-log-file", 1, 300_000, 10));
+
+        assertThat(ResultTable.variantCosts(ms)).containsExactly(
+                "keepalive-small: access log to file cost 66.7% of req per proxy CPU-s (tether-log-file against"
+                        + " tether; median of 1 paired runs, range 66.7% to 66.7%)",
+                "keepalive-small: request metrics cost 10.0% of req per proxy CPU-s (tether against tether-nometrics;"
+                        + " median of 1 paired runs, range 10.0% to 10.0%) (target < 5%): MISSED");
+        assertThat(ResultTable.variantCosts(ms.subList(0, 1))).isEmpty();
+    }
+
+    @Test
+    void reportReadsVariantRunsAndStatesTheirCost(@TempDir Path dir) throws Exception {
+        String stat = "10 (java) S 1 10 10 0 -1 0 0 0 0 0 %d 0 0 0 20 0 1 0 1 2 3\n";
+        writeRun(dir, "keepalive-small.tether.01", "tether", String.format(stat, 0), String.format(stat, 100),
+                "BENCH requests=9600 duration_us=2000000 errors_connect=0 p50_us=100 p99_us=900 p999_us=1000");
+        writeRun(dir, "keepalive-small.tether-nometrics.01", "tether-nometrics", String.format(stat, 0),
+                String.format(stat, 100),
+                "BENCH requests=10000 duration_us=2000000 errors_connect=0 p50_us=100 p99_us=900 p999_us=1000");
+
+        String report = Main.report(dir, 100, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+
+        assertThat(report).contains("| keepalive-small | tether-nometrics | 1 | 5,000 |")
+                .contains("- keepalive-small: request metrics cost 4.0% of req per proxy CPU-s");
+    }
+
     @Test
     void withoutHaproxyRatiosAreDashes() {
         String table = ResultTable.render(List.of(m("close-small", Contestant.TETHER, 1, 1000, 100, 1)));
