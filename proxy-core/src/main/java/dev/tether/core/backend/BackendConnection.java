@@ -12,11 +12,13 @@ public final class BackendConnection {
     private final Channel channel;
     private final String serverId;
     private final BackendHandler handler;
+    private final ResponseChunkScanner scanner;
     private int exchanges;
     /** When an idle pooled connection expires; the pool closes it then. */
     long idleDeadlineNanos;
 
-    BackendConnection(Channel channel, Server server, BackendHandler handler) {
+    BackendConnection(Channel channel, Server server, BackendHandler handler, ResponseChunkScanner scanner) {
+        this.scanner = scanner;
         this.channel = channel;
         this.serverId = server.id();
         this.handler = handler;
@@ -41,6 +43,16 @@ public final class BackendConnection {
             exchanges++;
         }
         handler.listener(listener);
+    }
+
+    /** Call before writing a request head: the answer to a HEAD request has no body whatever it says. */
+    public void sendingRequest(boolean head) {
+        scanner.expectBodyless(head);
+    }
+
+    /** Whether {@code message} from this connection reports response framing the proxy refuses to relay. */
+    public static boolean isFramingRefusal(Object message) {
+        return message instanceof ResponseChunkScanner.Refusal;
     }
 
     public boolean isUsable() {

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BackendConnector {
 
+    public static final String SCANNER = "response-chunk-scanner";
     public static final String CODEC = "http-client-codec";
     public static final String HANDLER = "backend-handler";
 
@@ -101,6 +102,7 @@ public final class BackendConnector {
     public Future<BackendConnection> connect(Server server, EventLoop loop, BackendTimeouts timeouts) {
         Promise<BackendConnection> promise = loop.newPromise();
         BackendHandler handler = new BackendHandler();
+        ResponseChunkScanner scanner = new ResponseChunkScanner();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -110,6 +112,7 @@ public final class BackendConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(SCANNER, scanner);
                         ch.pipeline().addLast(CODEC, new HttpClientCodec(8192, 64 * 1024, 16 * 1024));
                         ch.pipeline().addLast(HANDLER, handler);
                     }
@@ -118,7 +121,7 @@ public final class BackendConnector {
         f.addListener(done -> {
             if (done.isSuccess()) {
                 Channel ch = f.channel();
-                BackendConnection c = new BackendConnection(ch, server, handler);
+                BackendConnection c = new BackendConnection(ch, server, handler, scanner);
                 handler.connection(c);
                 events.serverConnectionOpened(server.id());
                 ch.closeFuture().addListener(closed -> events.serverConnectionClosed(server.id()));

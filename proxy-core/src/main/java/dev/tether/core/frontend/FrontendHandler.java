@@ -592,6 +592,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backend = connection;
         connection.attach(this);
         requestBytesWritten = true;
+        connection.sendingRequest(headRequest);
         connection.channel().write(request, connection.channel().voidPromise());
         if (requestComplete && body.isEmpty() && !requestHasBody) {
             // A retry of a body-less request: its end went with the failed attempt, so end it again here.
@@ -709,6 +710,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 return;
             }
         }
+        if (BackendConnection.isFramingRefusal(msg) || (msg instanceof HttpContent c && c.decoderResult().isFailure())) {
+            ReferenceCountUtil.release(msg);
+            onBadResponseFraming();
+            return;
+        }
         if (msg instanceof HttpContent content) {
             if (upgradeTo != null) {
                 // The end of the 101 head: from here on both connections carry raw bytes.
@@ -729,6 +735,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 ctx.flush();
                 maybeFinish();
             }
+        }
+    }
+
+    /**
+     * The server's response body framing is broken (a chunk size the scanner or the decoder refused): the connection
+     * is closed, never pooled, and the client gets 502 if its status line was not sent yet, else a cut transfer.
+     */
+    private void onBadResponseFraming() {
+        closeBackend();
+        if (responseStarted) {
+            abortExchange(TerminationState.SERVER_ABORT_DATA);
+            ctx.close();
+        } else {
+            respondLocally(502, "the server sent an invalid response body", "BAD_RESPONSE",
+                    TerminationState.SERVER_ABORT_HEADERS, !requestComplete);
         }
     }
 
@@ -904,6 +925,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 ctx.pipeline().remove(name);
             }
         }
+        b.channel().pipeline().remove(BackendConnector.SCANNER);
         b.channel().pipeline().remove(BackendConnector.CODEC);
         releasePending();
     }

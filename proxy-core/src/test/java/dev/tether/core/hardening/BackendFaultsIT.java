@@ -91,6 +91,62 @@ class BackendFaultsIT {
         assertThat(get("/after")).startsWith("HTTP/1.1 200 ").endsWith("ok /after #2");
     }
 
+    static Stream<Arguments> badChunkSizes() {
+        return Stream.of(
+                Arguments.of("17 hex digits", "00000000000000005"),
+                Arguments.of("leading space", " 5"),
+                Arguments.of("leading tab", "\t5"),
+                Arguments.of("0x prefix", "0x5"),
+                Arguments.of("not hex", "zz"),
+                Arguments.of("beyond an int", "80000000"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badChunkSizes")
+    void badResponseChunkSizeGives502WhenTheStatusWasNotSentYet(String name, String size) throws Exception {
+        server.on("/chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + size + "\r\nhello\r\n0\r\n\r\n", After.KEEP_OPEN);
+        assertThat(get("/chunk")).as(name).startsWith("HTTP/1.1 502 ");
+        assertThat(get("/after")).startsWith("HTTP/1.1 200 ").endsWith("ok /after #2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badChunkSizes")
+    void badResponseChunkSizeAfterTheStatusWasSentCutsTheClientTransfer(String name, String size) throws Exception {
+        server.onInParts("/chunk", After.KEEP_OPEN, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nfirst\r\n", size + "\r\nhello\r\n0\r\n\r\n");
+        String r;
+        try (RawClient c = new RawClient(proxy.port())) {
+            r = c.send("GET /chunk HTTP/1.1\r\nHost: tether.test\r\n\r\n").readUntilClose();
+        }
+        assertThat(r).as(name).startsWith("HTTP/1.1 200 ").contains("first").doesNotContain("hello")
+                .doesNotEndWith("0\r\n\r\n");
+        assertThat(get("/after")).startsWith("HTTP/1.1 200 ").endsWith("ok /after #2");
+    }
+
+    @Test
+    void sixteenHexDigitsAndExtensionsAreStillAccepted() throws Exception {
+        server.on("/chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0000000000000005;name=value\r\nhello\r\n0\r\n\r\n", After.KEEP_OPEN);
+        String r;
+        try (RawClient c = new RawClient(proxy.port())) {
+            r = c.send("GET /chunk HTTP/1.1\r\nHost: tether.test\r\nConnection: close\r\n\r\n").readUntilClose();
+        }
+        assertThat(r).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    }
+
+    @Test
+    void headResponseWithChunkedHeaderIsFollowedByTheNextResponseOnTheSameConnection() throws Exception {
+        // The answer to HEAD has no body: the scanner must not read the next status line as a chunk size.
+        server.on("/head", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", After.KEEP_OPEN);
+        if (client == null) {
+            client = new RawClient(proxy.port());
+        }
+        assertThat(client.send("HEAD /head HTTP/1.1\r\nHost: tether.test\r\n\r\n").readUntilHeadEnd())
+                .startsWith("HTTP/1.1 200 ");
+        assertThat(get("/after")).startsWith("HTTP/1.1 200 ").endsWith("ok /after #1");
+    }
+
     @Test
     void extraBytesAfterACompleteResponseNeverReachTheNextClient() throws Exception {
         server.on("/extra", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"

@@ -27,7 +27,14 @@ public final class FaultyBackend implements AutoCloseable {
     /** What to do after writing the answer. */
     public enum After { KEEP_OPEN, CLOSE, HANG }
 
-    private record Answer(byte[] bytes, After after) {}
+    private record Answer(List<byte[]> parts, After after) {
+        Answer(byte[] bytes, After after) {
+            this(List.of(bytes), after);
+        }
+    }
+
+    /** Pause between the parts of an answer given to {@link #onInParts}, so they reach the proxy in separate reads. */
+    private static final long PART_PAUSE_MILLIS = 200;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -50,6 +57,16 @@ public final class FaultyBackend implements AutoCloseable {
     /** Answers {@code path} with exactly {@code raw} (ISO-8859-1), then does {@code after}. */
     public FaultyBackend on(String path, String raw, After after) {
         answers.put(path, new Answer(raw.getBytes(StandardCharsets.ISO_8859_1), after));
+        return this;
+    }
+
+    /**
+     * Answers {@code path} with {@code parts} written one by one, each flushed and followed by a short pause, as a
+     * server that sends its head and then its body later does.
+     */
+    public FaultyBackend onInParts(String path, After after, String... parts) {
+        answers.put(path, new Answer(java.util.Arrays.stream(parts)
+                .map(p -> p.getBytes(StandardCharsets.ISO_8859_1)).toList(), after));
         return this;
     }
 
@@ -96,8 +113,13 @@ public final class FaultyBackend implements AutoCloseable {
                     a = new Answer(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                             .getBytes(StandardCharsets.ISO_8859_1), After.KEEP_OPEN);
                 }
-                out.write(a.bytes());
-                out.flush();
+                for (int i = 0; i < a.parts().size(); i++) {
+                    if (i > 0) {
+                        pause();
+                    }
+                    out.write(a.parts().get(i));
+                    out.flush();
+                }
                 if (a.after() == After.CLOSE) {
                     return;
                 }
@@ -108,6 +130,15 @@ public final class FaultyBackend implements AutoCloseable {
             }
         } catch (IOException gone) {
             // the proxy closed the connection
+        }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(PART_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 
