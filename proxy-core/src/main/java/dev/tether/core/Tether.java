@@ -251,8 +251,7 @@ public final class Tether {
                             ? new ServerConfig(s.name(), s.host(), s.port(), weight, s.backup(), s.maxConn(), s.cookie())
                             : s);
                 }
-                backends.add(new BackendConfig(b.name(), b.balance(), servers, b.cookie(), b.retries(),
-                        b.redispatch()));
+                backends.add(b.withServers(servers));
             }
             RoutingTable compiled =
                     RoutingTable.compile(new RoutingConfig(current.routes(), backends, current.defaultBackend()));

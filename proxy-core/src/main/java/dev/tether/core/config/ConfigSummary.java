@@ -9,6 +9,7 @@ import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.config.UuidMapConfig;
+import dev.tether.routing.redispatch.RetryOn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,7 @@ public final class ConfigSummary {
             b.append("  ").append(backend.name()).append("  ").append(backend.balance().configName())
                     .append(", retries ").append(backend.retries())
                     .append(", redispatch ").append(backend.redispatch() ? "on" : "off")
+                    .append(backend.retryOn().equals(RetryOn.DEFAULT) ? "" : ", retry-on " + retryOn(backend))
                     .append(", ").append(cookie(backend.cookie())).append('\n');
             BackendTimeouts t = config.timeouts(backend.name());
             b.append("    timeouts connect ").append(duration(t.connect()))
@@ -217,6 +219,10 @@ public final class ConfigSummary {
     }
 
     /** {@code 7d}, {@code 24h}, {@code 1h30m}, {@code 15s}, {@code 250ms}: the way HOCON files write them. */
+    private static String retryOn(BackendConfig backend) {
+        return backend.retryOn().stream().sorted().map(RetryOn::configName).collect(Collectors.joining(" "));
+    }
+
     static String duration(Duration d) {
         if (d.isZero()) {
             return "0s";

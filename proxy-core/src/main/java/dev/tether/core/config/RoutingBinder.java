@@ -1,5 +1,8 @@
 package dev.tether.core.config;
 
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
@@ -11,11 +14,13 @@ import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.config.UuidMapConfig;
+import dev.tether.routing.redispatch.RetryOn;
 import dev.tether.routing.sticky.StickyCookies;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -194,6 +199,7 @@ final class RoutingBinder {
         BalanceAlgorithm balance = bindBalance(backend);
         Integer retries = backend.integer("retries", 0, 10);
         Boolean redispatch = backend.bool("redispatch");
+        Set<RetryOn> retryOn = bindRetryOn(backend);
 
         ConfigSection serverDefaults = backend.section("server-defaults", "expected an object");
         if (serverDefaults != null) {
@@ -265,7 +271,7 @@ final class RoutingBinder {
         }
         BackendConfig config;
         try {
-            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch);
+            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch, retryOn);
         } catch (IllegalArgumentException e) {
             backend.problem(e.getMessage());
             return null;
@@ -283,6 +289,37 @@ final class RoutingBinder {
         }
         boundBackends.put(name, config);
         return config;
+    }
+
+    /**
+     * {@code retry-on}: a list of conditions such as {@code [connect-failure, 503]}; each unknown entry is reported
+     * at its own position with the accepted names.
+     */
+    static Set<RetryOn> bindRetryOn(ConfigSection backend) {
+        String accepted = Arrays.stream(RetryOn.values()).map(RetryOn::configName).collect(Collectors.joining(", "));
+        String expected = "expected a list of conditions from " + accepted + ", such as [connect-failure, 503];"
+                + " [] = never retry";
+        ConfigValue v = backend.raw("retry-on");
+        if (v == null || v.valueType() != ConfigValueType.LIST) {
+            backend.problem("retry-on", expected);
+            return null;
+        }
+        Set<RetryOn> result = EnumSet.noneOf(RetryOn.class);
+        List<ConfigValue> list = (ConfigList) v;
+        boolean ok = true;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue e = list.get(i);
+            boolean plain = e.valueType() == ConfigValueType.STRING || e.valueType() == ConfigValueType.NUMBER;
+            RetryOn r = plain ? RetryOn.fromConfigName(String.valueOf(e.unwrapped()).trim()) : null;
+            if (r == null) {
+                backend.problems().add(e.origin(), backend.path("retry-on") + "[" + i + "]", ConfigSection.render(e),
+                        "unknown retry-on condition; expected one of " + accepted);
+                ok = false;
+            } else {
+                result.add(r);
+            }
+        }
+        return ok ? result : null;
     }
 
     private static BalanceAlgorithm bindBalance(ConfigSection backend) {

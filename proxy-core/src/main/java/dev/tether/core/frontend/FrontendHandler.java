@@ -628,43 +628,85 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         String failedId = decision.server().id();
         log.debug("[{}] attempt on {} failed: {}", ctx.channel().id(), failedId, kind);
         context.traffic().observe(failedId, TrafficOutcome.of(kind));
-        BackendConfig backendConfig = table.config().backend(decision.server().backend());
-        RedispatchPolicy policy = RedispatchPolicy.forBackend(backendConfig);
+        Attempt failed = Attempt.failed(failedId, kind);
+        NextAttempt next = nextAttempt(failed);
+        if (next.decision() instanceof RedispatchDecision.GiveUp giveUp) {
+            releaseBody();
+            TerminationState t = switch (kind) {
+                case CONNECT_REFUSED, CONNECT_TIMEOUT -> TerminationState.SERVER_CONNECT;
+                case RESPONSE_TIMEOUT -> TerminationState.SERVER_TIMEOUT_HEADERS;
+                default -> TerminationState.SERVER_ABORT_HEADERS;
+            };
+            String message = switch (kind) {
+                case CONNECT_REFUSED, CONNECT_TIMEOUT -> "could not connect to server " + failedId;
+                case RESPONSE_TIMEOUT -> "the server did not answer in time";
+                default -> "the server closed the connection before answering";
+            };
+            respondLocally(giveUp.status(), message, decision.reason().name(), t, !requestComplete);
+            return;
+        }
+        startAttempt(failed, next);
+    }
+
+    /**
+     * A 502, 503 or 504 answer that the backend's {@code retry-on} names: when the policy allows a retry (an
+     * idempotent request without a body), the answer is dropped with its connection and the request goes out
+     * again; otherwise (a POST, say) it is relayed as any answer.
+     *
+     * @return whether the answer was dropped for a retry
+     */
+    private boolean retriedOnStatus(int code) {
+        if (!RedispatchPolicy.forBackend(table.config().backend(decision.server().backend())).coversStatus(code)) {
+            return false;
+        }
+        String failedId = decision.server().id();
+        Attempt failed = Attempt.status(failedId, code);
+        NextAttempt next = nextAttempt(failed);
+        if (next.decision() instanceof RedispatchDecision.GiveUp) {
+            return false;
+        }
+        log.debug("[{}] {} answered {}: retrying", ctx.channel().id(), failedId, code);
+        context.traffic().observe(failedId, TrafficOutcome.ofStatus(code));
+        closeBackend(); // before the next attempt can attach its own connection
+        startAttempt(failed, next);
+        return true;
+    }
+
+    /** What follows a failed attempt: {@code decision}, and the server a {@code TryAnother} goes to. */
+    private record NextAttempt(RedispatchDecision decision, RouteDecision.Forward other) {}
+
+    /**
+     * Asks {@link RedispatchPolicy} what follows the failed attempt, and for a {@code TryAnother} the router which
+     * server; a {@code TryAnother} with no other server left becomes the policy's {@code noOtherServer} answer.
+     * Starts nothing.
+     */
+    private NextAttempt nextAttempt(Attempt failed) {
+        RedispatchPolicy policy = RedispatchPolicy.forBackend(table.config().backend(decision.server().backend()));
         boolean replayable = !requestHasBody || !requestBytesWritten;
         ExchangeFacts facts = new ExchangeFacts(ExchangeFacts.isIdempotent(method), requestBytesWritten, replayable,
                 responseStarted);
-        Attempt failed = Attempt.failed(failedId, kind);
         RedispatchDecision next = policy.decide(facts, history, failed);
-        history = history.append(failed);
         if (next instanceof RedispatchDecision.TryAnother another) {
             RouteDecision rerouted = context.router().reroute(view, table, decision, another.avoid());
             if (rerouted instanceof RouteDecision.Forward f) {
-                context.events().retried(failedId, kind.name(), true);
-                switchServer(f);
-                retry(0);
-                return;
+                return new NextAttempt(next, f);
             }
             var self = table.server(decision.server().backend(), decision.server().name());
             next = policy.noOtherServer(failed, self != null && self.state().acceptsSticky());
         }
-        if (next instanceof RedispatchDecision.RetrySame same) {
-            context.events().retried(failedId, kind.name(), false);
-            retry(same.delayMillis());
-            return;
+        return new NextAttempt(next, null);
+    }
+
+    /** Starts the retry {@link #nextAttempt} chose: on another server at once, or on the same one after its delay. */
+    private void startAttempt(Attempt failed, NextAttempt next) {
+        history = history.append(failed);
+        context.events().retried(failed.serverId(), failed.failure().name(), next.other() != null);
+        if (next.other() != null) {
+            switchServer(next.other());
+            retry(0);
+        } else {
+            retry(((RedispatchDecision.RetrySame) next.decision()).delayMillis());
         }
-        int code = ((RedispatchDecision.GiveUp) next).status();
-        releaseBody();
-        TerminationState t = switch (kind) {
-            case CONNECT_REFUSED, CONNECT_TIMEOUT -> TerminationState.SERVER_CONNECT;
-            case RESPONSE_TIMEOUT -> TerminationState.SERVER_TIMEOUT_HEADERS;
-            default -> TerminationState.SERVER_ABORT_HEADERS;
-        };
-        String message = switch (kind) {
-            case CONNECT_REFUSED, CONNECT_TIMEOUT -> "could not connect to server " + failedId;
-            case RESPONSE_TIMEOUT -> "the server did not answer in time";
-            default -> "the server closed the connection before answering";
-        };
-        respondLocally(code, message, decision.reason().name(), t, !requestComplete);
     }
 
     /** Starts the next attempt, on a new connection, after {@code delayMillis}. */
@@ -782,6 +824,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (code < 200) {
             // 100 Continue and other interim answers are not relayed; the client got its 100 from Tether.
             skipInformational = true;
+            return;
+        }
+        if (code >= 502 && code <= 504 && retriedOnStatus(code)) {
             return;
         }
         responseStarted = true;

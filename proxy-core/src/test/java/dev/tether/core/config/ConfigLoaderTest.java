@@ -10,6 +10,7 @@ import dev.tether.health.HealthCheckConfig.StatusRange;
 import dev.tether.health.PassiveHealthConfig;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
+import dev.tether.routing.redispatch.RetryOn;
 import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
@@ -760,6 +761,50 @@ class ConfigLoaderTest {
         assertThat(e).as("a problem for: " + what).isNotNull();
         assertThat(e.problems()).extracting(ConfigProblem::message).containsExactly(expected);
         assertThat(e.getMessage()).contains(expected).startsWith("t.conf: 1 problem");
+    }
+
+    @Test
+    void retryOnBindsConditionsIncludingHaproxysSpellingAndDefaultsToConnectFailures() {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  backends {
+                    app { retry-on = [conn-failure, 503, "504", empty-response], servers = [ { name = n, address = "h:1" } ] }
+                    api { retry-on = [], servers = [ { name = n, address = "h:2" } ] }
+                    web { servers = [ { name = n, address = "h:3" } ] }
+                  }
+                  default-backend = app
+                }
+                """, "t.conf");
+        assertThat(c.routing().backend("app").retryOn()).containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE,
+                RetryOn.STATUS_503, RetryOn.STATUS_504, RetryOn.EMPTY_RESPONSE);
+        assertThat(c.routing().backend("api").retryOn()).isEmpty();
+        assertThat(c.routing().backend("web").retryOn()).isEqualTo(RetryOn.DEFAULT);
+        assertThat(ConfigSummary.describe(c)).contains("retry-on connect-failure empty-response 503 504")
+                .doesNotContain("retry-on connect-failure\n");
+    }
+
+    @Test
+    void unknownRetryOnConditionsAreEachReportedWithTheAcceptedNames() {
+        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class, () -> ConfigLoader.parse("""
+                tether {
+                  backends {
+                    app {
+                      retry-on = [connect-failure, 500, timeout]
+                      servers = [ { name = n, address = "h:1" } ]
+                    }
+                    api { retry-on = connect-failure, servers = [ { name = n, address = "h:2" } ] }
+                  }
+                  default-backend = app
+                }
+                """, "t.conf"));
+        String accepted = "connect-failure, empty-response, response-timeout, 502, 503, 504";
+        assertThat(e.problems()).extracting(ConfigProblem::message).containsExactlyInAnyOrder(
+                "t.conf:4: tether.backends.app.retry-on[1] = 500 (unknown retry-on condition; expected one of "
+                        + accepted + ")",
+                "t.conf:4: tether.backends.app.retry-on[2] = \"timeout\" (unknown retry-on condition; expected one of "
+                        + accepted + ")",
+                "t.conf:7: tether.backends.api.retry-on = \"connect-failure\" (expected a list of conditions from "
+                        + accepted + ", such as [connect-failure, 503]; [] = never retry)");
     }
 
     @Test

@@ -56,6 +56,7 @@ import java.util.zip.CRC32;
  *   <li>{@code /close}: closes the connection without answering;
  *   <li>{@code /partial}: promises 1000 bytes, sends 10, closes;
  *   <li>{@code /garbage}: answers with bytes that are not HTTP;
+ *   <li>{@code /answer}: answers {@link #answerStatus} (200 unless set) with body {@code <name> <method> <uri>};
  *   <li>anything else: 200 with body {@code <name> <method> <uri>}.
  * </ul>
  */
@@ -72,6 +73,8 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     public final AtomicInteger statusCode = new AtomicInteger(200);
+    /** The status {@code /answer} answers. */
+    public final AtomicInteger answerStatus = new AtomicInteger(200);
     /** Most {@code /delay} requests seen in progress at once. */
     public final AtomicInteger maxConcurrentDelays = new AtomicInteger();
     private final AtomicInteger delaysInProgress = new AtomicInteger();
@@ -183,6 +186,8 @@ public final class TestBackend implements AutoCloseable {
                     }, ms, TimeUnit.MILLISECONDS);
                 }
                 case "/download" -> download(ctx, Long.parseLong(q.parameters().get("bytes").get(0)));
+                case "/answer" -> send(ctx, HttpResponseStatus.valueOf(answerStatus.get()),
+                        name + " " + request.method() + " " + request.uri(), keepAlive);
                 case "/partial" -> {
                     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     head.headers().set(HttpHeaderNames.CONTENT_LENGTH, 1000).set("X-Backend-Id", name);

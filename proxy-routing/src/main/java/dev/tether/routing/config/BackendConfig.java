@@ -1,5 +1,7 @@
 package dev.tether.routing.config;
 
+import dev.tether.routing.redispatch.RetryOn;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +15,8 @@ import java.util.Set;
  * @param cookie cookie persistence, or {@code null} for none
  * @param retries extra attempts after a failed one (HAProxy's {@code retries}), 0..10
  * @param redispatch whether a retry, and a sticky request whose server is unusable, may go to another server
+ * @param retryOn the failures a request may be retried after once its bytes were sent (HAProxy's {@code retry-on});
+ *     see {@link dev.tether.routing.redispatch.RedispatchPolicy}
  */
 public record BackendConfig(
         String name,
@@ -20,7 +24,8 @@ public record BackendConfig(
         List<ServerConfig> servers,
         StickyCookieConfig cookie,
         int retries,
-        boolean redispatch) {
+        boolean redispatch,
+        Set<RetryOn> retryOn) {
 
     public BackendConfig {
         ServerConfig.requireText(name, "backend name");
@@ -40,6 +45,23 @@ public record BackendConfig(
         if (retries < 0 || retries > 10) {
             throw new IllegalArgumentException("backend " + name + ": retries = " + retries + " (expected 0..10)");
         }
+        retryOn = retryOn == null ? RetryOn.DEFAULT : retryOn.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retryOn));
+    }
+
+    /** A backend that retries connect failures only ({@link RetryOn#DEFAULT}). */
+    public BackendConfig(
+            String name,
+            BalanceAlgorithm balance,
+            List<ServerConfig> servers,
+            StickyCookieConfig cookie,
+            int retries,
+            boolean redispatch) {
+        this(name, balance, servers, cookie, retries, redispatch, RetryOn.DEFAULT);
+    }
+
+    /** This backend with other servers and every other setting kept. */
+    public BackendConfig withServers(List<ServerConfig> replacement) {
+        return new BackendConfig(name, balance, replacement, cookie, retries, redispatch, retryOn);
     }
 
     /** The server with this name, or {@code null}. */

@@ -62,9 +62,19 @@ public record RedispatchPolicy(
         return new RedispatchPolicy(3, false, RetryOn.DEFAULT);
     }
 
-    /** A backend's {@code retries} and {@code redispatch}, retrying connect failures only. */
+    /** A backend's {@code retries}, {@code redispatch} and {@code retry-on}. */
     public static RedispatchPolicy forBackend(BackendConfig backend) {
-        return new RedispatchPolicy(backend.retries(), backend.redispatch(), RetryOn.DEFAULT);
+        return new RedispatchPolicy(backend.retries(), backend.redispatch(), backend.retryOn());
+    }
+
+    /**
+     * Whether {@code retryOn} has a condition for a server's answer with this status (502, 503 or 504), so that the
+     * proxy must hold the answer back and ask {@link #decide}; false for any other status.
+     */
+    public boolean coversStatus(int status) {
+        RetryOn condition = status >= 502 && status <= 504 ? RetryOn.covering(FailureKind.BAD_GATEWAY_STATUS, status)
+                : null;
+        return condition != null && retryOn.contains(condition);
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Set;
  */
 public enum RetryOn {
     /** Connect refused, connect timeout, or a connection that closed before any request byte was written. */
-    CONNECT_FAILURE("conn-failure"),
+    CONNECT_FAILURE("connect-failure"),
     /** The server reset or closed the connection after the request, without a response byte. */
     EMPTY_RESPONSE("empty-response"),
     /** No response head within the response timeout. */
@@ -31,13 +31,19 @@ public enum RetryOn {
         this.configName = configName;
     }
 
-    /** The spelling in configuration files, as HAProxy's: {@code conn-failure}, {@code 503}... */
+    /** The spelling in configuration files: {@code connect-failure}, {@code empty-response}, {@code 503}... */
     public String configName() {
         return configName;
     }
 
-    /** Parses the configuration spelling; {@code null} when unknown. */
+    /**
+     * Parses the configuration spelling, also HAProxy's {@code conn-failure} for {@link #CONNECT_FAILURE};
+     * {@code null} when unknown.
+     */
     public static RetryOn fromConfigName(String name) {
+        if ("conn-failure".equals(name)) {
+            return CONNECT_FAILURE;
+        }
         for (RetryOn r : values()) {
             if (r.configName.equals(name)) {
                 return r;

@@ -244,6 +244,43 @@ class RedispatchPolicyTest {
         assertThat(RetryOn.fromConfigName(r.configName())).isEqualTo(r);
     }
 
+    @Test
+    void haproxysConnFailureSpellingIsAccepted() {
+        assertThat(RetryOn.fromConfigName("conn-failure")).isEqualTo(RetryOn.CONNECT_FAILURE);
+        assertThat(RetryOn.fromConfigName("connect-failure")).isEqualTo(RetryOn.CONNECT_FAILURE);
+        assertThat(RetryOn.fromConfigName("500")).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "connect-failure, 503, false",
+        "connect-failure 503, 503, true",
+        "connect-failure 503, 502, false",
+        "connect-failure 503, 500, false",
+        "502 504, 504, true",
+        "all, 500, false",
+        "all, 200, false",
+    })
+    void coversStatusOnlyForTheConfiguredGatewayStatuses(String names, int status, boolean covered) {
+        assertThat(new RedispatchPolicy(3, true, retryOn(names)).coversStatus(status)).isEqualTo(covered);
+    }
+
+    @Test
+    void forBackendTakesTheBackendsRetryOn() {
+        var servers = java.util.List.of(dev.tether.routing.config.ServerConfig.of("a", "127.0.0.1", 1));
+        var backend = new dev.tether.routing.config.BackendConfig("app",
+                dev.tether.routing.config.BalanceAlgorithm.ROUND_ROBIN, servers, null, 2, true,
+                EnumSet.of(RetryOn.CONNECT_FAILURE, RetryOn.STATUS_503));
+        RedispatchPolicy p = RedispatchPolicy.forBackend(backend);
+        assertThat(p.retries()).isEqualTo(2);
+        assertThat(p.redispatch()).isTrue();
+        assertThat(p.retryOn()).containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE, RetryOn.STATUS_503);
+        assertThat(RedispatchPolicy.forBackend(backend.withServers(servers)).retryOn()).isEqualTo(p.retryOn());
+        var plain = new dev.tether.routing.config.BackendConfig("app",
+                dev.tether.routing.config.BalanceAlgorithm.ROUND_ROBIN, servers, null, 2, true);
+        assertThat(RedispatchPolicy.forBackend(plain).retryOn()).isEqualTo(RetryOn.DEFAULT);
+    }
+
     @ParameterizedTest
     @CsvSource({
         "CONNECT_REFUSED, 0, CONNECT_FAILURE",
