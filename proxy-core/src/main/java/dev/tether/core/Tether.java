@@ -255,7 +255,7 @@ public final class Tether {
             }
             RoutingTable compiled =
                     RoutingTable.compile(new RoutingConfig(current.routes(), backends, current.defaultBackend()));
-            server.tables().update(t -> withStates(compiled));
+            server.tables().update(t -> withStates(compiled).withStickTablesOf(t));
             return true;
         } finally {
             reshape.unlock();
@@ -432,7 +432,8 @@ public final class Tether {
             if (diff.shardPinsChanged()) {
                 shardPins.reconfigure(next.shardPins());
             }
-            RoutingTable table = server.tables().update(t -> withStates(compiled));
+            // Stick tables whose settings did not change keep their clients (see RoutingTable#withStickTablesOf).
+            RoutingTable table = server.tables().update(t -> withStates(compiled).withStickTablesOf(t));
             List<String> problems = server.reconfigure(next);
             for (BackendConfig b : next.routing().backends()) {
                 if (diff.recheck(b.name())) {

@@ -5,6 +5,7 @@ import dev.tether.routing.balance.LoadBalancers;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
+import dev.tether.routing.sticky.StickTable;
 import dev.tether.routing.sticky.StickyCookies;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,15 +28,23 @@ final class BackendSnapshot {
     final List<Server> servers;
     final Map<String, Integer> index;
     final StickyCookies cookies;
+    /** Shared by every snapshot of this backend until a reload changes its stick-table settings; or {@code null}. */
+    final StickTable stick;
     final LoadBalancer balancer;
     private final RouteDecision.Forward[][] keep;
 
     BackendSnapshot(
-            BackendConfig config, List<Server> servers, Map<String, Integer> index, StickyCookies cookies, int routes) {
+            BackendConfig config,
+            List<Server> servers,
+            Map<String, Integer> index,
+            StickyCookies cookies,
+            StickTable stick,
+            int routes) {
         this.config = config;
         this.servers = servers;
         this.index = index;
         this.cookies = cookies;
+        this.stick = stick;
         this.balancer = LoadBalancers.create(config.balance(), servers);
         this.keep = new RouteDecision.Forward[routes + 1][];
     }
@@ -49,7 +58,12 @@ final class BackendSnapshot {
         List<Server> updated = new ArrayList<>(servers);
         Server old = servers.get(i);
         updated.set(i, new Server(config.name(), old.config(), state, old.id()));
-        return new BackendSnapshot(config, List.copyOf(updated), index, cookies, keep.length - 1);
+        return new BackendSnapshot(config, List.copyOf(updated), index, cookies, stick, keep.length - 1);
+    }
+
+    /** This backend keeping {@code table} as its stick table (a reload that left the table's settings alone). */
+    BackendSnapshot withStickTable(StickTable table) {
+        return new BackendSnapshot(config, servers, index, cookies, table, keep.length - 1);
     }
 
     int indexOf(Server server) {

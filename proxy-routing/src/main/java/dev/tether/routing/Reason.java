@@ -10,6 +10,8 @@ public enum Reason {
     UUID_PREFIX_MAP,
     /** A consistent hash of a request key chose the server. */
     HASH,
+    /** The backend's stick table remembered the server for this request's key (source address, header, cookie). */
+    STICK_TABLE,
     /** The backend's balancer chose the server. */
     BALANCED,
     /** An earlier attempt failed or the pinned server was unusable, and another server was chosen. */

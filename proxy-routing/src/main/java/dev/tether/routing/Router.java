@@ -3,13 +3,15 @@ package dev.tether.routing;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.model.Server;
+import dev.tether.routing.sticky.StickTable;
 import dev.tether.routing.sticky.StickyCookies;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Decides where a request goes. Stateless apart from its clock and load signal; safe for any thread.
+ * Decides where a request goes. Stateless apart from its clock and load signal (stick tables live in the backends of
+ * the {@link RoutingTable}); safe for any thread.
  *
  * <p>Order of evaluation for {@link #route}:
  * <pre>
@@ -26,7 +28,13 @@ import java.util.function.LongSupplier;
  *     |     unusable, redispatch  -> continue below, status SERVER_DOWN, reason REDISPATCHED
  *     |     unusable, no redisp.  -> Reject(503, NO_SERVER_UP)
  *     |
- *     +-- balancer picks           -> Forward(BALANCED | REDISPATCHED) with a new Set-Cookie
+ *     +-- backend stick table holds the request's key (source address, header or cookie)?
+ *     |     usable                -> Forward(STICK_TABLE), Set-Cookie as for a pin
+ *     |     refuse                -> Reject(503, PINNED_SERVER_UNAVAILABLE)
+ *     |     fallback              -> continue below (REDISPATCHED); the key is stored with the new server
+ *     |
+ *     +-- balancer picks           -> Forward(BALANCED | REDISPATCHED) with a new Set-Cookie; a stick table
+ *     |                               remembers the key with the picked server
  *           none                   -> Reject(503, NO_SERVER_UP)
  * </pre>
  * No matching route and no default backend gives {@code Reject(404, NO_ROUTE)}.
@@ -127,12 +135,36 @@ public final class Router {
                     "the server of this session is unavailable and backend " + backend.config.name()
                             + " does not redispatch");
         }
+        StickTable stick = backend.stick;
+        String stickKey = null;
+        boolean stickMoved = false;
+        if (stick != null) {
+            stickKey = stick.key(request);
+            String stuck = stickKey == null ? null : stick.server(stickKey);
+            Integer at = stuck == null ? null : backend.index.get(stuck);
+            if (at != null) {
+                Server s = backend.servers.get(at);
+                if (s.state().acceptsSticky()) {
+                    return pinned(backend, slot, rule, at, Reason.STICK_TABLE, status, cookie, now);
+                }
+                if (stick.config().onUnavailable() == UnavailablePolicy.REFUSE) {
+                    return new RouteDecision.Reject(503, Reason.PINNED_SERVER_UNAVAILABLE, rule,
+                            "server " + s.id() + " is unavailable and the stick table of backend "
+                                    + backend.config.name() + " refuses to move its clients");
+                }
+                stickMoved = true;
+            }
+        }
         Server picked = backend.balancer.pick(load, Set.of());
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
                     "no server of backend " + backend.config.name() + " is available");
         }
-        Reason reason = pinFellBack || status == CookieStatus.SERVER_DOWN ? Reason.REDISPATCHED : Reason.BALANCED;
+        if (stickKey != null) {
+            stick.stick(stickKey, picked.name());
+        }
+        Reason reason = pinFellBack || stickMoved || status == CookieStatus.SERVER_DOWN
+                ? Reason.REDISPATCHED : Reason.BALANCED;
         int index = backend.indexOf(picked);
         if (cookies == null || !cookies.inserts()) {
             return backend.keep(slot, rule, index, reason, status);
@@ -145,8 +177,10 @@ public final class Router {
      * and the servers in {@code avoid} (ids as {@link Server#id()}).
      *
      * <p>Returns {@code Reject(503, PINNED_SERVER_UNAVAILABLE)} when {@code failed} was pinned by a {@code refuse}
-     * rule, {@code Reject(503, NO_SERVER_UP)} when it followed a cookie on a backend without redispatch or when no
-     * server is left, and otherwise {@code Forward(REDISPATCHED)} with a new cookie for the new server.
+     * rule or by a stick table that refuses, {@code Reject(503, NO_SERVER_UP)} when it followed a cookie on a backend
+     * without redispatch or when no server is left, and otherwise {@code Forward(REDISPATCHED)} with a new cookie
+     * for the new server. Unless a rule pinned {@code failed}, the backend's stick table then holds the new server
+     * for the request's key.
      */
     public RouteDecision reroute(
             RequestView request, RoutingTable table, RouteDecision.Forward failed, Set<String> avoid) {
@@ -163,6 +197,13 @@ public final class Router {
                     "server " + failed.server().id() + " failed and rule " + rule
                             + " refuses to send its requests elsewhere");
         }
+        StickTable stick = backend.stick;
+        if (failed.reason() == Reason.STICK_TABLE && stick != null
+                && stick.config().onUnavailable() == UnavailablePolicy.REFUSE) {
+            return new RouteDecision.Reject(503, Reason.PINNED_SERVER_UNAVAILABLE, rule,
+                    "server " + failed.server().id() + " failed and the stick table of backend "
+                            + backend.config.name() + " refuses to move its clients");
+        }
         if (failed.reason() == Reason.STICKY_COOKIE && !backend.config.redispatch()) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
                     "the server of this session failed and backend " + backend.config.name()
@@ -173,6 +214,10 @@ public final class Router {
         Server picked = backend.balancer.pick(load, skip);
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "no other server is available");
+        }
+        String stickKey = stick == null || pinned ? null : stick.key(request);
+        if (stickKey != null) {
+            stick.stick(stickKey, picked.name());
         }
         int index = backend.indexOf(picked);
         if (backend.cookies == null || !backend.cookies.inserts()) {

@@ -1,5 +1,6 @@
 package dev.tether.routing;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tether.routing.balance.ConsistentHash;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
@@ -10,6 +11,7 @@ import dev.tether.routing.match.RouteMatcher;
 import dev.tether.routing.match.UuidShardMap;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
+import dev.tether.routing.sticky.StickTable;
 import dev.tether.routing.sticky.StickyCookies;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,6 +64,15 @@ public final class RoutingTable {
      * @throws IllegalArgumentException listing every route that cannot be compiled (bad regex, shard map problems)
      */
     public static RoutingTable compile(RoutingConfig config) {
+        return compile(config, Ticker.systemTicker());
+    }
+
+    /**
+     * Compiles a table with every server {@code UP}, whose stick tables measure idle time with {@code ticker}.
+     *
+     * @throws IllegalArgumentException listing every route that cannot be compiled (bad regex, shard map problems)
+     */
+    public static RoutingTable compile(RoutingConfig config, Ticker ticker) {
         int routeCount = config.routes().size();
         Map<String, BackendSnapshot> backends = new HashMap<>();
         for (BackendConfig b : config.backends()) {
@@ -76,7 +87,9 @@ public final class RoutingTable {
                 cookieIds.add(s.cookie());
             }
             StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names, cookieIds);
-            backends.put(b.name(), new BackendSnapshot(b, List.copyOf(servers), Map.copyOf(index), cookies, routeCount));
+            StickTable stick = b.stickTable() == null ? null : new StickTable(b.stickTable(), ticker);
+            backends.put(b.name(),
+                    new BackendSnapshot(b, List.copyOf(servers), Map.copyOf(index), cookies, stick, routeCount));
         }
         CompiledRoute[] routes = new CompiledRoute[routeCount];
         Map<String, CompiledRoute> byName = new HashMap<>();
@@ -129,6 +142,32 @@ public final class RoutingTable {
         Map<String, BackendSnapshot> copy = new HashMap<>(backends);
         copy.put(backend, updated);
         return new RoutingTable(config, routes, routesByName, Map.copyOf(copy));
+    }
+
+    /**
+     * This table keeping the stick tables of {@code previous} for every backend whose stick-table settings did not
+     * change, so a reload does not move the clients they hold. Entries name servers, so they survive servers being
+     * reordered; one naming a removed server is ignored and replaced on its next request.
+     */
+    public RoutingTable withStickTablesOf(RoutingTable previous) {
+        Map<String, BackendSnapshot> copy = new HashMap<>(backends);
+        boolean changed = false;
+        for (Map.Entry<String, BackendSnapshot> e : backends.entrySet()) {
+            BackendSnapshot old = previous.backends.get(e.getKey());
+            StickTable mine = e.getValue().stick;
+            if (mine != null && old != null && old.stick != null && old.stick != mine
+                    && old.stick.config().equals(mine.config())) {
+                copy.put(e.getKey(), e.getValue().withStickTable(old.stick));
+                changed = true;
+            }
+        }
+        return changed ? new RoutingTable(config, routes, routesByName, Map.copyOf(copy)) : this;
+    }
+
+    /** The stick table of a backend, or {@code null} when it has none (or the backend is unknown). */
+    public StickTable stickTable(String backend) {
+        BackendSnapshot b = backends.get(backend);
+        return b == null ? null : b.stick;
     }
 
     public RoutingConfig config() {

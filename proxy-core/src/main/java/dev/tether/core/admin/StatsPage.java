@@ -58,6 +58,9 @@ final class StatsPage implements AdminEndpoint {
             Json.string(out, backend.name());
             out.append(",\"queueLength\":").append(backend.queueLength());
             out.append(",\"openTunnels\":").append(backend.openTunnels());
+            if (backend.stickTableKeys() >= 0) {
+                out.append(",\"stickTableKeys\":").append(backend.stickTableKeys());
+            }
             out.append(",\"servers\":[");
             for (int i = 0; i < backend.servers().size(); i++) {
                 ServerStats s = backend.servers().get(i);

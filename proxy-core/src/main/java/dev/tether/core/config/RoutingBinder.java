@@ -11,6 +11,7 @@ import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.config.StickTableConfig;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.config.UuidMapConfig;
@@ -104,6 +105,9 @@ final class RoutingBinder {
     private static final String HASH_EXPECTED = "expected an object such as { key = \"header:X-Tenant\" }";
     private static final String HASH_KEY_EXPECTED =
             "expected uuid, source, header:NAME or cookie:NAME, such as \"header:X-Tenant\"";
+
+    private static final String STICK_ON_EXPECTED = "expected source, \"header:NAME\" or \"cookie:NAME\" such as"
+            + " \"header:X-Session\", or null for no stick table";
 
     private static final String SERVERS_EXPECTED =
             "expected a list of servers such as [ { name = node1, address = \"127.0.0.1:8081\" } ]";
@@ -266,12 +270,14 @@ final class RoutingBinder {
             cookie = bindCookie(cookieSection.withFallback(cookieDefaults));
         }
 
+        StickTableConfig stickTable = bindStickTable(backend, cookie);
+
         if (problems.reported() != before) {
             return null;
         }
         BackendConfig config;
         try {
-            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch, retryOn);
+            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch, retryOn, stickTable);
         } catch (IllegalArgumentException e) {
             backend.problem(e.getMessage());
             return null;
@@ -320,6 +326,63 @@ final class RoutingBinder {
             }
         }
         return ok ? result : null;
+    }
+
+    /**
+     * Binds a backend's {@code stick-table}, already falling back to {@code backend-defaults.stick-table}; {@code null}
+     * when {@code on} is null (no stick table) or a problem was reported.
+     *
+     * @param cookie the backend's sticky cookie, or {@code null}: the table must not be keyed on it
+     */
+    private StickTableConfig bindStickTable(ConfigSection backend, StickyCookieConfig cookie) {
+        ConfigSection table = backend.section("stick-table", "expected an object such as { on = source }");
+        if (table == null) {
+            return null;
+        }
+        int before = problems.reported();
+        table.checkKeys(knownKeys("stick-table"));
+        String on = table.optionalString("on", STICK_ON_EXPECTED);
+        Integer size = table.integer("size", 1, (int) StickTableConfig.MAX_SIZE);
+        Duration expire = table.duration("expire", Duration.ofMillis(1));
+        UnavailablePolicy onUnavailable = bindPolicy(table,
+                "expected fallback (balance and remember the new server) or refuse (answer 503)",
+                UnavailablePolicy.FALLBACK);
+        if (on != null) {
+            String k = on.trim();
+            int colon = k.indexOf(':');
+            String kind = (colon < 0 ? k : k.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+            String keyName = colon < 0 ? null : k.substring(colon + 1).trim();
+            switch (kind) {
+                case "source" -> {
+                    if (colon >= 0) {
+                        table.problem("on", "source takes no name; write source alone");
+                    }
+                }
+                case "header", "cookie" -> {
+                    if (keyName == null || keyName.isEmpty()) {
+                        table.problem("on", kind + " needs a name, such as " + kind + ":"
+                                + (kind.equals("header") ? "X-Session" : "JSESSIONID"));
+                    } else if (!COOKIE_NAME.matcher(keyName).matches()) {
+                        table.problem("on", "expected a " + kind + " name after " + kind + ": (letters, digits and"
+                                + " !#$%&'*+-.^_`|~)");
+                    } else if (kind.equals("cookie") && cookie != null && keyName.equals(cookie.name())) {
+                        table.problem("on", "is the backend's own sticky cookie, which already keeps sessions on"
+                                + " their server; key the table on another cookie, a header or source");
+                    }
+                }
+                case "src" -> table.problem("on", "write source (HAProxy's src); " + STICK_ON_EXPECTED);
+                default -> table.problem("on", "unknown kind " + kind + "; " + STICK_ON_EXPECTED);
+            }
+        }
+        if (on == null || problems.reported() != before) {
+            return null;
+        }
+        try {
+            return new StickTableConfig(on, size, expire, onUnavailable);
+        } catch (IllegalArgumentException e) {
+            table.problem(e.getMessage());
+            return null;
+        }
     }
 
     private static BalanceAlgorithm bindBalance(ConfigSection backend) {

@@ -9,6 +9,7 @@ import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
+import dev.tether.routing.sticky.StickTable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -359,7 +360,9 @@ public final class ProxyMetrics implements ExchangeListener {
                         (long) s.stickyRouted.count()));
             }
             BackendMeters bm = backend(b.name());
-            result.add(new BackendStats(b.name(), bm.queue.get(), bm.tunnels.get(), servers));
+            StickTable stick = t.stickTable(b.name());
+            result.add(new BackendStats(b.name(), bm.queue.get(), bm.tunnels.get(), servers,
+                    stick == null ? -1 : stick.size()));
         }
         return result;
     }
@@ -479,10 +482,22 @@ public final class ProxyMetrics implements ExchangeListener {
         final Counter tunnelBytesFromClient;
         final Counter tunnelBytesFromServer;
 
+        /** Read from the current table on scrape: the table, and with a reload the stick table, may change. */
+        double stickTableKeys() {
+            RoutingTable t = table.get();
+            StickTable stick = t == null ? null : t.stickTable(name);
+            return stick == null ? 0 : stick.size();
+        }
+
         BackendMeters(String name) {
             this.name = name;
             Gauge.builder("tether.queue.length", queue, AtomicInteger::get)
                     .description("Requests waiting for a usable server")
+                    .tags("backend", name)
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder("tether.stick.table.keys", this, m -> m.stickTableKeys())
+                    .description("Keys held in the backend's stick table (0 without one)")
                     .tags("backend", name)
                     .strongReference(true)
                     .register(registry);

@@ -23,6 +23,18 @@ class StatsPageTest {
     }
 
     @Test
+    void jsonHasStickTableKeysOnlyForBackendsWithATable() {
+        ServerStats s = nastyStats().get(0).servers().get(0);
+        String json = StatsPage.json(List.of(new BackendStats("api", 0, 0, List.of(s), 42),
+                new BackendStats("web", 0, 0, List.of(s))), NOW);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> backends =
+                (List<Map<String, Object>>) ((Map<String, Object>) JsonReader.parse(json)).get("backends");
+        assertThat(backends.get(0).get("stickTableKeys")).isEqualTo(42.0);
+        assertThat(backends.get(1)).doesNotContainKey("stickTableKeys");
+    }
+
+    @Test
     void jsonEscapesNamesAndParsesBackToTheSameValues() {
         String json = StatsPage.json(nastyStats(), NOW);
 

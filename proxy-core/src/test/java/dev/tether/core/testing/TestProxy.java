@@ -12,7 +12,9 @@ import dev.tether.routing.config.BalanceAlgorithm;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.config.StickTableConfig;
 import dev.tether.routing.config.StickyCookieConfig;
+import dev.tether.routing.redispatch.RetryOn;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ public final class TestProxy {
     public BackendTimeouts timeouts = BackendTimeouts.defaults();
     public HealthCheckConfig health = HealthCheckConfig.disabled();
     public StickyCookieConfig cookie;
+    public StickTableConfig stickTable;
     public BalanceAlgorithm balance = BalanceAlgorithm.ROUND_ROBIN;
     public int retries = 3;
     public boolean redispatch = true;
@@ -42,7 +45,8 @@ public final class TestProxy {
     }
 
     public ProxyConfig config() {
-        BackendConfig backend = new BackendConfig("app", balance, servers, cookie, retries, redispatch);
+        BackendConfig backend = new BackendConfig("app", balance, servers, cookie, retries, redispatch, RetryOn.DEFAULT,
+                stickTable);
         RoutingConfig routing = new RoutingConfig(routes, List.of(backend), "app");
         return new ProxyConfig(List.of(listener), routing, Map.of("app", timeouts), Map.of("app", health), 2, drain,
                 "test");

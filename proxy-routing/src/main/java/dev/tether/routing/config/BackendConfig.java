@@ -17,6 +17,7 @@ import java.util.Set;
  * @param redispatch whether a retry, and a sticky request whose server is unusable, may go to another server
  * @param retryOn the failures a request may be retried after once its bytes were sent (HAProxy's {@code retry-on});
  *     see {@link dev.tether.routing.redispatch.RedispatchPolicy}
+ * @param stickTable keeps clients without a usable cookie on one server by a request key, or {@code null} for none
  */
 public record BackendConfig(
         String name,
@@ -25,7 +26,8 @@ public record BackendConfig(
         StickyCookieConfig cookie,
         int retries,
         boolean redispatch,
-        Set<RetryOn> retryOn) {
+        Set<RetryOn> retryOn,
+        StickTableConfig stickTable) {
 
     public BackendConfig {
         ServerConfig.requireText(name, "backend name");
@@ -46,6 +48,24 @@ public record BackendConfig(
             throw new IllegalArgumentException("backend " + name + ": retries = " + retries + " (expected 0..10)");
         }
         retryOn = retryOn == null ? RetryOn.DEFAULT : retryOn.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(retryOn));
+        if (stickTable != null && cookie != null && stickTable.source() == StickTableConfig.Source.COOKIE
+                && stickTable.name().equals(cookie.name())) {
+            throw new IllegalArgumentException("backend " + name + ": stick-table.on = " + stickTable.on()
+                    + " reads the backend's own sticky cookie, which already keeps sessions on their server; key the"
+                    + " table on another cookie, a header or the source address");
+        }
+    }
+
+    /** A backend without a stick table. */
+    public BackendConfig(
+            String name,
+            BalanceAlgorithm balance,
+            List<ServerConfig> servers,
+            StickyCookieConfig cookie,
+            int retries,
+            boolean redispatch,
+            Set<RetryOn> retryOn) {
+        this(name, balance, servers, cookie, retries, redispatch, retryOn, null);
     }
 
     /** A backend that retries connect failures only ({@link RetryOn#DEFAULT}). */
@@ -61,7 +81,7 @@ public record BackendConfig(
 
     /** This backend with other servers and every other setting kept. */
     public BackendConfig withServers(List<ServerConfig> replacement) {
-        return new BackendConfig(name, balance, replacement, cookie, retries, redispatch, retryOn);
+        return new BackendConfig(name, balance, replacement, cookie, retries, redispatch, retryOn, stickTable);
     }
 
     /** The server with this name, or {@code null}. */
