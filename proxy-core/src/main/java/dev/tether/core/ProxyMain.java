@@ -10,6 +10,7 @@ import dev.tether.core.ops.OpsCommand;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,21 @@ public final class ProxyMain {
     private ProxyMain() {}
 
     public static void main(String[] args) throws Exception {
+        quietLeakDetector();
         System.exit(run(args));
+    }
+
+    /**
+     * Netty's default leak detector records a stack trace for one buffer in 128: on a proxy that allocates a few
+     * buffers per request, that is about 4 % of the event loop's user time (bench/RESULTS.md, 2026-11-22). The
+     * test suites run with {@code -Dio.netty.leakDetection.level=paranoid}; a production process turns it off
+     * unless the operator asks for a level.
+     */
+    static void quietLeakDetector() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     static int run(String[] args) throws Exception {

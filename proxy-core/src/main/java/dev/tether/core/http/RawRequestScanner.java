@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Looks at the raw request bytes before {@code HttpServerCodec} for the few things the decoder normalises away:
@@ -43,7 +44,9 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private State state = State.HEAD_START;
-    private final StringBuilder line = new StringBuilder();
+    // The line being read, without its LF: whole lines are copied in with one bulk copy, not byte by byte.
+    private byte[] line = new byte[256];
+    private int lineLength;
     private long remaining;
     private long contentLength;
     private int lengthHeaders;
@@ -68,22 +71,23 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
         int start = buf.readerIndex();
         int end = buf.writerIndex();
         int messageStart = start; // where the head or chunk line being read began, within this buffer
-        for (int i = start; i < end && state != State.PASS_THROUGH; i++) {
-            byte b = buf.getByte(i);
+        int i = start;
+        while (i < end && state != State.PASS_THROUGH) {
             switch (state) {
                 case HEAD_START -> {
                     // The decoder skips control characters and whitespace before a request line.
-                    if ((b & 0xff) > 0x20) {
+                    if ((buf.getByte(i) & 0xff) > 0x20) {
                         messageStart = i;
-                        line.setLength(0);
-                        line.append((char) (b & 0xff));
-                        state = State.REQUEST_LINE;
+                        lineLength = 0;
+                        state = State.REQUEST_LINE; // this byte is the line's first
+                    } else {
+                        i++;
                     }
                 }
                 case BODY -> {
                     long take = Math.min(remaining, end - i);
                     remaining -= take;
-                    i += (int) take - 1;
+                    i += (int) take;
                     if (remaining == 0) {
                         state = State.HEAD_START;
                     }
@@ -91,35 +95,40 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
                 case CHUNK_DATA -> {
                     long take = Math.min(remaining, end - i);
                     remaining -= take;
-                    i += (int) take - 1;
+                    i += (int) take;
                     if (remaining == 0) {
                         remaining = 2;
                         state = State.CHUNK_CRLF;
                     }
                 }
                 case CHUNK_CRLF -> {
+                    i++;
                     if (--remaining == 0) {
-                        line.setLength(0);
-                        messageStart = i + 1;
+                        lineLength = 0;
+                        messageStart = i;
                         state = State.CHUNK_SIZE;
                     }
                 }
                 default -> {
-                    if (b != '\n') {
-                        if (line.length() >= MAX_LINE) {
-                            state = State.PASS_THROUGH;
-                        } else {
-                            line.append((char) (b & 0xff));
-                        }
-                        continue;
+                    int lf = buf.indexOf(i, end, (byte) '\n');
+                    int stop = lf < 0 ? end : lf;
+                    if (lineLength + (stop - i) > MAX_LINE) {
+                        state = State.PASS_THROUGH;
+                        break;
                     }
+                    appendLine(buf, i, stop - i);
+                    if (lf < 0) {
+                        i = end;
+                        break;
+                    }
+                    i = lf + 1;
                     Refusal refusal = endOfLine();
                     if (refusal != null) {
                         refuse(ctx, buf, start, messageStart, refusal);
                         return;
                     }
                     if (state == State.CHUNK_SIZE) {
-                        messageStart = i + 1; // the head just ended: a refused chunk line starts here
+                        messageStart = i; // the head just ended: a refused chunk line starts here
                     }
                 }
             }
@@ -127,19 +136,27 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(buf);
     }
 
+    private void appendLine(ByteBuf buf, int from, int length) {
+        if (lineLength + length > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + length, Math.min(2 * line.length, MAX_LINE)));
+        }
+        buf.getBytes(from, line, lineLength, length);
+        lineLength += length;
+    }
+
     /** A complete line (without its LF) is in {@code line}: act on it; a non-null result refuses the request. */
     private Refusal endOfLine() {
-        int n = line.length();
-        if (n == 0 || line.charAt(n - 1) != '\r') {
+        byte[] b = line;
+        int n = lineLength;
+        lineLength = 0;
+        if (n == 0 || b[n - 1] != '\r') {
             state = State.PASS_THROUGH; // bare LF: the decoder refuses it
             return null;
         }
-        line.setLength(n - 1);
-        String text = line.toString();
-        line.setLength(0);
+        n--;
         switch (state) {
             case REQUEST_LINE -> {
-                String problem = checkRequestLine(text);
+                String problem = checkRequestLine(b, n);
                 if (problem != null) {
                     return new Refusal(400, problem, false);
                 }
@@ -151,18 +168,18 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
                 state = State.HEADER_LINE;
             }
             case HEADER_LINE -> {
-                if (text.isEmpty()) {
+                if (n == 0) {
                     endOfHead();
-                } else if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
+                } else if (b[0] == ' ' || b[0] == '\t') {
                     return new Refusal(400, "obsolete line folding (a header line starting with whitespace) "
                             + "is not accepted", false);
                 } else {
-                    header(text);
+                    header(b, n);
                 }
             }
             case CHUNK_SIZE -> {
                 int digits = 0;
-                while (digits < text.length() && Character.digit(text.charAt(digits), 16) >= 0) {
+                while (digits < n && hexValue(b[digits]) >= 0) {
                     digits++;
                 }
                 if (digits > 16) {
@@ -172,7 +189,10 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
                     state = State.PASS_THROUGH; // the decoder refuses it, or it is beyond what it reads
                     return null;
                 }
-                long size = Long.parseLong(text.substring(0, digits), 16);
+                long size = 0;
+                for (int k = 0; k < digits; k++) {
+                    size = size << 4 | hexValue(b[k]);
+                }
                 if (size == 0) {
                     state = State.TRAILER;
                 } else {
@@ -181,7 +201,7 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
                 }
             }
             case TRAILER -> {
-                if (text.isEmpty()) {
+                if (n == 0) {
                     state = State.HEAD_START;
                 }
             }
@@ -190,42 +210,120 @@ public final class RawRequestScanner extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private static String checkRequestLine(String text) {
-        int first = text.indexOf(' ');
-        int second = first < 0 ? -1 : text.indexOf(' ', first + 1);
-        if (first <= 0 || second < 0 || second == first + 1 || text.indexOf(' ', second + 1) >= 0
-                || text.indexOf('\t') >= 0) {
+    private static String checkRequestLine(byte[] b, int n) {
+        int first = indexOf(b, 0, n, (byte) ' ');
+        int second = first < 0 ? -1 : indexOf(b, first + 1, n, (byte) ' ');
+        if (first <= 0 || second < 0 || second == first + 1 || indexOf(b, second + 1, n, (byte) ' ') >= 0
+                || indexOf(b, 0, n, (byte) '\t') >= 0) {
             return "the request line must be METHOD, target and version separated by single spaces";
         }
-        String version = text.substring(second + 1);
-        if (!(version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
-                && version.charAt(6) == '.' && Character.isDigit(version.charAt(7)))) {
+        int v = second + 1;
+        if (!(n - v == 8 && b[v] == 'H' && b[v + 1] == 'T' && b[v + 2] == 'T' && b[v + 3] == 'P' && b[v + 4] == '/'
+                && isDigit(b[v + 5]) && b[v + 6] == '.' && isDigit(b[v + 7]))) {
             return "the request line must end in HTTP/<digit>.<digit>";
         }
         return null;
     }
 
-    private void header(String text) {
-        int colon = text.indexOf(':');
+    private void header(byte[] b, int n) {
+        int colon = indexOf(b, 0, n, (byte) ':');
         if (colon <= 0) {
             state = State.PASS_THROUGH; // the decoder refuses it
             return;
         }
-        String name = text.substring(0, colon).toLowerCase(Locale.ROOT);
-        String value = text.substring(colon + 1).trim();
-        switch (name) {
-            case "content-length" -> {
-                lengthHeaders++;
-                if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
-                    framingUnclear = true;
-                } else {
-                    contentLength = Long.parseLong(value);
+        // The value without surrounding whitespace and controls, as String.trim() leaves it.
+        int from = colon + 1;
+        int to = n;
+        while (from < to && (b[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (b[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        if (nameIs(b, colon, CONTENT_LENGTH)) {
+            lengthHeaders++;
+            int length = to - from;
+            boolean digits = length > 0 && length <= 18;
+            long value = 0;
+            for (int k = from; digits && k < to; k++) {
+                digits = isDigit(b[k]);
+                value = value * 10 + (b[k] - '0');
+            }
+            if (digits) {
+                contentLength = value;
+            } else {
+                framingUnclear = true;
+            }
+        } else if (nameIs(b, colon, TRANSFER_ENCODING)) {
+            chunked = true;
+        } else if (nameIs(b, colon, UPGRADE)) {
+            upgrade |= containsIgnoreCase(b, from, to, WEBSOCKET);
+        }
+    }
+
+    private static final byte[] CONTENT_LENGTH = ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] UPGRADE = ascii("upgrade");
+    private static final byte[] WEBSOCKET = ascii("websocket");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code b[0, length)} is {@code lowerName}, ignoring ASCII case. */
+    private static boolean nameIs(byte[] b, int length, byte[] lowerName) {
+        if (length != lowerName.length) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (toLowerAscii(b[k]) != lowerName[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean containsIgnoreCase(byte[] b, int from, int to, byte[] lowerNeedle) {
+        outer:
+        for (int k = from; k + lowerNeedle.length <= to; k++) {
+            for (int j = 0; j < lowerNeedle.length; j++) {
+                if (toLowerAscii(b[k + j]) != lowerNeedle[j]) {
+                    continue outer;
                 }
             }
-            case "transfer-encoding" -> chunked = true;
-            case "upgrade" -> upgrade |= value.toLowerCase(Locale.ROOT).contains("websocket");
-            default -> { }
+            return true;
         }
+        return false;
+    }
+
+    private static byte toLowerAscii(byte c) {
+        return c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static int hexValue(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        for (int k = from; k < to; k++) {
+            if (b[k] == c) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private void endOfHead() {
