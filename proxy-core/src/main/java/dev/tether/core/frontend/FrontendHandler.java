@@ -32,6 +32,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -39,6 +40,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -117,6 +119,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean clientKeepAlive;
     private boolean headRequest;
     private boolean requestHasBody;
+    private boolean expectContinue;
+    private boolean continueRelayed;
     private String webSocketKey;
     private ClientAddress client;
     private ClientAddress peerClient;
@@ -148,6 +152,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean responseStarted;
     private boolean responseDone;
     private boolean skipInformational;
+    private boolean bodyWithheld;
     private boolean backendReusable;
     private boolean closeClient;
     private boolean cookieSet;
@@ -324,9 +329,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
             webSocketKey = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
         }
+        if (unsupportedExpectation(head)) {
+            respondLocally(417, "only Expect: 100-continue is supported", "BAD_REQUEST",
+                    TerminationState.PROXY_REJECT_REQUEST, true);
+            return;
+        }
         boolean chunked = HttpUtil.isTransferEncodingChunked(head);
         long contentLength = HttpUtil.getContentLength(head, -1L);
         requestHasBody = chunked || contentLength > 0;
+        // HTTP/1.1 only (is100ContinueExpected checks), and only with a body: there is nothing to wait for otherwise.
+        expectContinue = requestHasBody && HttpUtil.is100ContinueExpected(head);
         if (contentLength > context.listener().maxBodyBytes()) {
             respondLocally(413, "the request body is larger than " + context.listener().maxBodyBytes() + " bytes",
                     "BODY_TOO_LARGE", TerminationState.PROXY_REJECT_REQUEST, true);
@@ -338,6 +350,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         history = AttemptHistory.EMPTY;
         attempts = 0;
         routeOrWait();
+    }
+
+    /** An HTTP/1.1 Expect header other than {@code 100-continue}, the only expectation defined (RFC 9110). */
+    private static boolean unsupportedExpectation(HttpRequest head) {
+        if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+            return false; // an HTTP/1.0 expectation is ignored
+        }
+        for (String value : head.headers().getAll(HttpHeaderNames.EXPECT)) {
+            if (!HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(value.trim())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -371,9 +396,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (f.stripCookie()) {
             stripStickyCookie(table.config().backend(f.server().backend()).cookie().name());
         }
-        if (requestHasBody) {
+        if (requestHasBody && !awaitingContinue()) {
             arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
         } else {
+            // Waiting for the server's 100 is the server's time, counted from the connection (see onConnected).
             arm(Phase.NONE, null);
         }
         connect(false);
@@ -476,6 +502,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         HttpHeaders headers = head.headers();
         HeaderRewriter.removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
+        if (expectContinue) {
+            // The server decides whether the body is welcome; its 100 (or final answer) is relayed, see onResponseHead.
+            headers.set(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE);
+        }
         // Decided before the hop-by-hop headers went: X-Forwarded-* from trusted proxies only.
         String proto = context.frontDoor().forwardedProto(ctx.channel(), headers);
         HeaderRewriter.setForwarded(headers, client.forwardedFor(), proto, headers.get(HttpHeaderNames.HOST));
@@ -526,6 +556,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
+        }
+        if (phase == Phase.SERVER && !responseStarted && !requestComplete) {
+            // An Expect: 100-continue client that stopped waiting for the 100: the body is the client's time again.
+            arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
         }
         if (decision == null && !queued) {
             // Answered locally already; the body goes nowhere.
@@ -609,7 +643,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         connection.channel().flush();
         connection.channel().read();
+        if (awaitingContinue()) {
+            arm(Phase.SERVER, timeouts.server());
+        }
         readClientIfWanted();
+    }
+
+    /**
+     * Whether the client asked for {@code Expect: 100-continue} and is still holding its body back: no 100 was relayed
+     * and no body byte arrived. Tether never answers 100 itself, so a client never sends a body the server refused;
+     * the wait is bounded by the server timeout (504), and clients send the body anyway after their own short wait.
+     */
+    private boolean awaitingContinue() {
+        return expectContinue && !continueRelayed && bytesIn == 0 && !requestComplete;
     }
 
     private void onConnectFailed(Throwable cause) {
@@ -775,6 +821,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (last) {
                 responseDone = true;
                 ctx.flush();
+                if (bodyWithheld && bytesIn == 0 && !requestComplete) {
+                    // The client kept its body back as asked: the exchange is over; what it may still send is
+                    // discarded while the connection lingers.
+                    requestComplete = true;
+                    lingerOnClose = true;
+                }
                 maybeFinish();
             }
         }
@@ -822,12 +874,27 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         if (code < 200) {
-            // 100 Continue and other interim answers are not relayed; the client got its 100 from Tether.
+            if (code == 100 && expectContinue && !continueRelayed) {
+                // Relayed once per exchange, whatever a retried attempt's server says again.
+                continueRelayed = true;
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+                if (phase == Phase.SERVER && !requestComplete) {
+                    arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
+                }
+            }
+            // Other interim answers (102, 103) are not relayed.
             skipInformational = true;
             return;
         }
         if (code >= 502 && code <= 504 && retriedOnStatus(code)) {
             return;
+        }
+        if (awaitingContinue()) {
+            // A final answer instead of 100 (417, 401, 413...): the client must not send its body now (RFC 9110
+            // section 10.1.1). The server never got the announced body, so its connection cannot be reused, and the
+            // client's closes after the answer (see onBackendMessage), discarding a body sent regardless.
+            bodyWithheld = true;
         }
         responseStarted = true;
         status = code;
@@ -838,7 +905,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         boolean chunked = HttpUtil.isTransferEncodingChunked(response);
         boolean hasLength = HttpUtil.isContentLengthSet(response);
         boolean bodyless = headRequest || code == 204 || code == 304;
-        backendReusable = serverKeepAlive && (hasLength || chunked || bodyless);
+        backendReusable = serverKeepAlive && (hasLength || chunked || bodyless) && !bodyWithheld;
         HeaderRewriter.removeHopByHop(headers);
         if (!bodyless && !hasLength) {
             if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
@@ -964,7 +1031,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     context.events().clientConnectionClosed(context.listener().name());
                 });
         // Every HTTP-aware handler leaves; the limiter and the front door (TLS) stay.
-        for (String name : List.of(FrontendInitializer.EXPECT_CONTINUE, FrontendInitializer.VALIDATOR,
+        for (String name : List.of(FrontendInitializer.VALIDATOR,
                 FrontendInitializer.READ_TRACKER, FrontendInitializer.SCANNER, FrontendInitializer.CODEC)) {
             if (ctx.pipeline().get(name) != null) {
                 ctx.pipeline().remove(name);
@@ -1138,6 +1205,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         responseStarted = false;
         responseDone = false;
         skipInformational = false;
+        bodyWithheld = false;
+        expectContinue = false;
+        continueRelayed = false;
         backendReusable = false;
         closeClient = false;
         lingerOnClose = false;

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import dev.tether.core.frontdoor.HttpsRedirectHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 
 /** Builds the pipeline of each accepted client connection. */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
@@ -19,7 +18,6 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     public static final String SCANNER = "raw-request-scanner";
     public static final String CODEC = "http-server-codec";
     public static final String VALIDATOR = "request-validator";
-    public static final String EXPECT_CONTINUE = "expect-continue";
     public static final String FRONTEND = "frontend";
 
     private final ListenerContext context;
@@ -58,7 +56,6 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .addLast(VALIDATOR, new RequestValidator(context.listener().name(), context.events(),
                         RequestValidator.UnderscoreHeaders.DROP, context.listener().minBodyRate(),
                         context.listener().minBodyRateGrace()))
-                .addLast(EXPECT_CONTINUE, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, frontend);
     }
 }

@@ -99,6 +99,8 @@ public final class RequestValidator extends ChannelDuplexHandler {
     private final long minBodyBytesPerSecond;
     private final long rateGraceNanos;
     private boolean bodyOpen;
+    /** An Expect: 100-continue body: its clock starts at the 100 or the first body byte, not at the head. */
+    private boolean bodyClockDeferred;
     private long bodyBytes;
     private long waitedNanos;
     private long readAskedAtNanos = -1;
@@ -164,7 +166,11 @@ public final class RequestValidator extends ChannelDuplexHandler {
             currentUri = head.uri();
             if (minBodyBytesPerSecond > 0 && head.decoderResult().isSuccess() && !(head instanceof LastHttpContent)
                     && (HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0)) {
-                startBodyClock(ctx);
+                if (HttpUtil.is100ContinueExpected(head)) {
+                    bodyClockDeferred = true; // the client rightly waits for the server's 100 first
+                } else {
+                    startBodyClock(ctx);
+                }
             }
             ctx.fireChannelRead(msg);
             return;
@@ -175,6 +181,10 @@ public final class RequestValidator extends ChannelDuplexHandler {
             reject(ctx, new Rejection(400, "the chunked request body could not be read: " + why, "BAD_REQUEST",
                     currentMethod, currentUri, HttpVersion.HTTP_1_1), true);
             return;
+        }
+        if (msg instanceof HttpContent && bodyClockDeferred) {
+            bodyClockDeferred = false;
+            startBodyClock(ctx);
         }
         if (msg instanceof HttpContent content && bodyOpen) {
             bodyBytes += content.content().readableBytes();
@@ -493,6 +503,13 @@ public final class RequestValidator extends ChannelDuplexHandler {
             }
             informational = code < 200;
             responseOpen = !informational;
+            if (bodyClockDeferred) {
+                // A 100 lets the body come, so from now on its time counts; a final answer means it will not.
+                bodyClockDeferred = false;
+                if (code == 100) {
+                    startBodyClock(ctx);
+                }
+            }
         }
         boolean done = msg instanceof LastHttpContent && !informational;
         ctx.write(msg, promise);
