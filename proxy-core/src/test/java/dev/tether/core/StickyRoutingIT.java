@@ -1,7 +1,10 @@
 package dev.tether.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.tether.core.log.ExchangeListener;
+import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.testing.LeakCheck;
 import dev.tether.core.testing.TestBackend;
 import dev.tether.core.testing.TestProxy;
@@ -15,10 +18,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,5 +132,102 @@ class StickyRoutingIT {
         assertThat(refused.statusCode()).isEqualTo(503);
         assertThat(n1.count("/dtable-server/api/v1/dtables/a0000000-0000-4000-8000-000000000000/")
                 + n2.count("/dtable-server/api/v1/dtables/a0000000-0000-4000-8000-000000000000/")).isZero();
+    }
+
+    /** Records every exchange's cookie status and whether its response set the cookie. */
+    private final List<String> cookieLog = new CopyOnWriteArrayList<>();
+
+    private TestProxy withCookieLog(TestProxy p) {
+        p.events = new ExchangeListener() {
+            @Override
+            public void exchangeFinished(ExchangeRecord record) {
+                cookieLog.add(record.cookieStatus() + (record.cookieSet() ? "+set" : ""));
+            }
+        };
+        return p;
+    }
+
+    private TestBackend backend(String name) {
+        return name.equals("n1") ? n1 : name.equals("n2") ? n2 : n3;
+    }
+
+    private static String lastCookieSeenBy(TestBackend b) {
+        return b.seen().get(b.seen().size() - 1).headers().get("Cookie");
+    }
+
+    @Test
+    void prefixModePrefixesTheServersCookieFollowsItAndGivesTheServerItsOwnValue() throws Exception {
+        TestProxy p = withCookieLog(new TestProxy().backends(n1, n2, n3));
+        p.cookie = StickyCookieConfig.prefix("JSESSIONID");
+        proxy = p.start();
+
+        HttpResponse<String> first = get("/session?cookie=JSESSIONID", null);
+        String server = servedBy(first);
+        String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+        // The server's attributes are kept; only the value gained the server's id.
+        assertThat(setCookie).matches("JSESSIONID=[0-9a-f]{8}~" + server + "-1; Path=/; HttpOnly");
+        String cookie = setCookie.split(";")[0];
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> next = get("/session?cookie=JSESSIONID&i=" + i, "theme=dark; " + cookie + "; lang=en");
+            assertThat(servedBy(next)).isEqualTo(server);
+            assertThat(next.headers().firstValue("set-cookie")).isEmpty();
+        }
+        // The server got back exactly the value it set, the other cookies untouched and in order.
+        assertThat(lastCookieSeenBy(backend(server))).isEqualTo("theme=dark; JSESSIONID=" + server + "-1; lang=en");
+        await().atMost(Duration.ofSeconds(5)).until(() -> cookieLog.size() == 101);
+        // Records may arrive slightly out of order: count them.
+        assertThat(Collections.frequency(cookieLog, "NONE+set")).isEqualTo(1);
+        assertThat(Collections.frequency(cookieLog, "VALID")).isEqualTo(100);
+    }
+
+    @Test
+    void prefixModeSendsAForgedPrefixToABalancedServerWithoutThePrefix() throws Exception {
+        TestProxy p = withCookieLog(new TestProxy().backends(n1, n2, n3));
+        p.cookie = StickyCookieConfig.prefix("JSESSIONID");
+        proxy = p.start();
+        Set<String> servers = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            // A server id no server has, then one that is not an id at all.
+            String forged = i % 2 == 0 ? "0badc0de~n1-1" : "%~n1-1";
+            HttpResponse<String> r = get("/session?cookie=JSESSIONID", "JSESSIONID=" + forged);
+            assertThat(r.statusCode()).isEqualTo(200);
+            servers.add(servedBy(r));
+            assertThat(lastCookieSeenBy(backend(servedBy(r)))).isEqualTo("JSESSIONID=n1-1");
+        }
+        assertThat(servers).as("balanced, not pinned by the forged prefix").containsExactlyInAnyOrder("n1", "n2", "n3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> cookieLog.size() == 6);
+        assertThat(Collections.frequency(cookieLog, "SERVER_UNKNOWN")).isEqualTo(3);
+        assertThat(Collections.frequency(cookieLog, "INVALID")).isEqualTo(3);
+    }
+
+    @Test
+    void rewriteModeReplacesTheServersValueWithItsIdAndFollowsIt() throws Exception {
+        TestProxy p = withCookieLog(new TestProxy().backends(n1, n2, n3));
+        p.cookie = StickyCookieConfig.rewrite("SERVERID");
+        proxy = p.start();
+        // No cookie yet, and the application sets none on this path: Tether adds none in rewrite mode.
+        assertThat(get("/plain", null).headers().firstValue("set-cookie")).isEmpty();
+
+        HttpResponse<String> first = get("/session?cookie=SERVERID", null);
+        String server = servedBy(first);
+        String setCookie = first.headers().firstValue("set-cookie").orElseThrow();
+        assertThat(setCookie).matches("SERVERID=[0-9a-f]{8}; Path=/; HttpOnly");
+        String cookie = setCookie.split(";")[0];
+        for (int i = 0; i < 100; i++) {
+            assertThat(servedBy(get("/x/" + i, cookie + "; theme=dark"))).isEqualTo(server);
+        }
+        // As in HAProxy, the cookie reaches the server as the client sent it.
+        assertThat(lastCookieSeenBy(backend(server))).isEqualTo(cookie + "; theme=dark");
+        // A forged id is balanced like no cookie at all.
+        Set<String> servers = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            servers.add(servedBy(get("/y", "SERVERID=0badc0de")));
+        }
+        assertThat(servers).containsExactlyInAnyOrder("n1", "n2", "n3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> cookieLog.size() == 105);
+        assertThat(Collections.frequency(cookieLog, "NONE")).isEqualTo(1);
+        assertThat(Collections.frequency(cookieLog, "NONE+set")).isEqualTo(1);
+        assertThat(Collections.frequency(cookieLog, "VALID")).isEqualTo(100);
+        assertThat(Collections.frequency(cookieLog, "SERVER_UNKNOWN")).isEqualTo(3);
     }
 }

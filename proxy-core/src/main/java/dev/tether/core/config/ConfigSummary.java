@@ -6,6 +6,7 @@ import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.config.CookieMode;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.config.UuidMapConfig;
@@ -182,6 +183,9 @@ public final class ConfigSummary {
             return "no cookie persistence";
         }
         List<String> flags = new ArrayList<>();
+        if (c.mode() != CookieMode.INSERT) {
+            flags.add(c.mode().configName());
+        }
         if (c.indirect()) {
             flags.add("indirect");
         }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.tether.routing.RoutingTable;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.BalanceAlgorithm;
+import dev.tether.routing.config.CookieMode;
 import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
@@ -267,7 +268,7 @@ final class RoutingBinder {
             Set<String> cookieKeys = new HashSet<>(knownKeys("cookie-defaults"));
             cookieKeys.addAll(COOKIE_OWN_KEYS);
             cookieSection.checkKeys(cookieKeys);
-            cookie = bindCookie(cookieSection.withFallback(cookieDefaults));
+            cookie = bindCookie(cookieSection, cookieDefaults);
         }
 
         StickTableConfig stickTable = bindStickTable(backend, cookie);
@@ -438,20 +439,36 @@ final class RoutingBinder {
                 server.integer("max-conn", 0, 1_000_000), cookie);
     }
 
-    private StickyCookieConfig bindCookie(ConfigSection cookie) {
+    /** Options that only insert mode has: in rewrite and prefix mode the server writes the cookie and its attributes. */
+    static final List<String> INSERT_ONLY = List.of("indirect", "httponly", "secure", "domain", "max-idle", "max-life");
+
+    private StickyCookieConfig bindCookie(ConfigSection own, ConfigSection defaults) {
         int before = problems.reported();
+        ConfigSection cookie = own.withFallback(defaults);
         String expected = "expected a cookie name (letters, digits and !#$%&'*+-.^_`|~)";
         String name = cookie.string("name", expected);
         if (name != null && !COOKIE_NAME.matcher(name).matches()) {
             cookie.problem("name", expected);
         }
         CookieFlags f = bindCookieFlags(cookie);
+        if (f.mode != null && f.mode != CookieMode.INSERT) {
+            // Only what the backend's own cookie section says is checked: cookie-defaults are meant for insert-mode
+            // backends too, and simply do not apply here.
+            for (String key : INSERT_ONLY) {
+                if (own.raw(key) != null) {
+                    own.problem(key, "applies to mode = insert only; with mode = " + f.mode.configName() + " the"
+                            + " server writes the cookie and its attributes, and Tether only edits the value; remove"
+                            + " this key or use mode = insert");
+                }
+            }
+            f = new CookieFlags(false, f.nocache, false, false, null, Duration.ZERO, Duration.ZERO, f.key, f.mode);
+        }
         if (problems.reported() != before) {
             return null;
         }
         try {
             return new StickyCookieConfig(name, f.indirect, f.nocache, f.httpOnly, f.secure, f.domain, f.maxIdle,
-                    f.maxLife, f.key);
+                    f.maxLife, f.key, f.mode);
         } catch (IllegalArgumentException e) {
             cookie.problem(e.getMessage());
             return null;
@@ -459,7 +476,11 @@ final class RoutingBinder {
     }
 
     private record CookieFlags(Boolean indirect, Boolean nocache, Boolean httpOnly, Boolean secure, String domain,
-            Duration maxIdle, Duration maxLife, String key) {}
+            Duration maxIdle, Duration maxLife, String key, CookieMode mode) {}
+
+    private static final String COOKIE_MODE_EXPECTED = "expected " + Arrays.stream(CookieMode.values())
+            .map(CookieMode::configName).collect(Collectors.joining(", ")) + " (insert: Tether sets the cookie;"
+            + " rewrite: the server sets it and Tether replaces its value; prefix: Tether prefixes the server's value)";
 
     private static CookieFlags bindCookieFlags(ConfigSection cookie) {
         String domainExpected = "expected a domain such as example.com, or null";
@@ -473,9 +494,17 @@ final class RoutingBinder {
             cookie.problems().add(cookie.raw("key").origin(), cookie.path("key"), null,
                     "has " + key.length() + " characters; " + COOKIE_KEY_EXPECTED);
         }
+        CookieMode mode = CookieMode.INSERT;
+        String modeName = cookie.optionalString("mode", COOKIE_MODE_EXPECTED);
+        if (modeName != null) {
+            mode = CookieMode.fromConfigName(modeName.trim().toLowerCase(Locale.ROOT));
+            if (mode == null) {
+                cookie.problem("mode", COOKIE_MODE_EXPECTED);
+            }
+        }
         return new CookieFlags(cookie.bool("indirect"), cookie.bool("nocache"), cookie.bool("httponly"),
                 cookie.bool("secure"), domain, cookie.duration("max-idle", Duration.ZERO),
-                cookie.duration("max-life", Duration.ZERO), key);
+                cookie.duration("max-life", Duration.ZERO), key, mode);
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------

@@ -25,7 +25,6 @@ import dev.tether.routing.redispatch.ExchangeFacts;
 import dev.tether.routing.redispatch.FailureKind;
 import dev.tether.routing.redispatch.RedispatchDecision;
 import dev.tether.routing.redispatch.RedispatchPolicy;
-import dev.tether.routing.sticky.StickyCookies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -394,7 +393,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         decision = f;
         timeouts = context.config().timeouts(decision.server().backend());
         if (f.stripCookie()) {
-            stripStickyCookie(table.config().backend(f.server().backend()).cookie().name());
+            HeaderRewriter.edit(request.headers(), HttpHeaderNames.COOKIE,
+                    table.cookies(f.server().backend())::forwardedCookieHeader);
         }
         if (requestHasBody && !awaitingContinue()) {
             arm(Phase.REQUEST_BODY, context.listener().clientTimeout());
@@ -403,22 +403,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             arm(Phase.NONE, null);
         }
         connect(false);
-    }
-
-    /** {@code indirect} cookies are Tether's business only: the server never sees them. */
-    private void stripStickyCookie(String name) {
-        HttpHeaders headers = request.headers();
-        List<String> values = headers.getAll(HttpHeaderNames.COOKIE);
-        if (values.isEmpty()) {
-            return;
-        }
-        headers.remove(HttpHeaderNames.COOKIE);
-        for (String value : values) {
-            String rest = StickyCookies.strip(value, name);
-            if (rest != null) {
-                headers.add(HttpHeaderNames.COOKIE, rest);
-            }
-        }
     }
 
     /** The backend a rule sends to ({@code default} is the default backend), or {@code null}. */
@@ -932,6 +916,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 headers.set(HttpHeaderNames.CACHE_CONTROL, "private");
             }
             cookieSet = true;
+        } else if (decision.cookieAction() instanceof CookieAction.Rewrite rewrite) {
+            cookieSet = HeaderRewriter.rewriteSetCookies(headers, rewrite);
         }
         ctx.write(response, ctx.voidPromise());
         if (!ctx.channel().isWritable()) {
@@ -1012,6 +998,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (decision.cookieAction() instanceof CookieAction.Set set) {
             response.headers().add(HttpHeaderNames.SET_COOKIE, set.setCookieValue());
             cookieSet = true;
+        } else if (decision.cookieAction() instanceof CookieAction.Rewrite rewrite) {
+            cookieSet = HeaderRewriter.rewriteSetCookies(response.headers(), rewrite);
         }
         ctx.writeAndFlush(response, ctx.voidPromise());
         arm(Phase.NONE, null);

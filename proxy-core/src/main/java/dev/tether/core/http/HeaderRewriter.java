@@ -1,12 +1,16 @@
 package dev.tether.core.http;
 
+import dev.tether.routing.CookieAction;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * Removes hop-by-hop headers (RFC 9110 section 7.6.1) and sets the {@code X-Forwarded-*} headers.
+ * Removes hop-by-hop headers (RFC 9110 section 7.6.1), sets the {@code X-Forwarded-*} headers, and applies the
+ * routing engine's cookie edits to {@code Cookie} and {@code Set-Cookie} headers.
  *
  * <p>Framing is never passed through: {@code Transfer-Encoding} is removed here and the caller sets the framing
  * it will actually use for the next hop, so a client's framing bytes never reach a server as they were.
@@ -64,5 +68,50 @@ public final class HeaderRewriter {
         } else {
             headers.remove(X_FORWARDED_HOST);
         }
+    }
+
+    /**
+     * Edits every header called {@code name} with {@code edit}, keeping their order; {@code edit} answers the same
+     * instance for a value it leaves alone and {@code null} for one to drop.
+     *
+     * @return whether any value changed
+     */
+    public static boolean edit(HttpHeaders headers, CharSequence name, UnaryOperator<String> edit) {
+        List<String> values = headers.getAll(name);
+        List<String> edited = null;
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            String result = edit.apply(value);
+            if (result != value && edited == null) {
+                edited = new ArrayList<>(values.subList(0, i));
+            }
+            if (edited != null && result != null) {
+                edited.add(result);
+            }
+        }
+        if (edited == null) {
+            return false;
+        }
+        headers.remove(name);
+        for (String value : edited) {
+            headers.add(name, value);
+        }
+        return true;
+    }
+
+    /**
+     * Applies a rewrite- or prefix-mode cookie edit to the server's {@code Set-Cookie} headers, and adds
+     * {@code Cache-Control: private} for {@code nocache} when one was edited.
+     *
+     * @return whether the response now sets our cookie
+     */
+    public static boolean rewriteSetCookies(HttpHeaders headers, CookieAction.Rewrite rewrite) {
+        if (!edit(headers, HttpHeaderNames.SET_COOKIE, rewrite::apply)) {
+            return false;
+        }
+        if (rewrite.nocache()) {
+            headers.set(HttpHeaderNames.CACHE_CONTROL, "private");
+        }
+        return true;
     }
 }

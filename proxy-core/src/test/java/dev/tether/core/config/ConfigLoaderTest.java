@@ -15,6 +15,7 @@ import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RouteMatch;
 import dev.tether.routing.config.ServerConfig;
+import dev.tether.routing.config.CookieMode;
 import dev.tether.routing.config.StickyCookieConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.config.UuidMapConfig;
@@ -236,6 +237,30 @@ class ConfigLoaderTest {
         assertThat(c.routing().backend("web").cookie().key()).as("backend-defaults.cookie-defaults.key applies")
                 .isEqualTo("0123456789abcdef-shared");
         assertThat(c.routing().backend("dtable").cookie()).isNull();
+    }
+
+    @Test
+    void cookieModesBindAndIgnoreInsertOnlyDefaults() {
+        String hocon = """
+                tether {
+                  backend-defaults { cookie-defaults { max-idle = 24h, secure = on } }
+                  backends {
+                    java { cookie { name = JSESSIONID, mode = prefix, nocache = on }
+                           servers = [ { name = j1, address = "127.0.0.1:8081" } ] }
+                    php { cookie { name = SERVERID, mode = REWRITE, key = "a-key-of-sixteen+" }
+                          servers = [ { name = p1, address = "127.0.0.1:8082" } ] }
+                    web { cookie { name = web }, servers = [ { name = w1, address = "127.0.0.1:9001" } ] }
+                  }
+                  default-backend = web
+                }
+                """;
+        ProxyConfig c = ConfigLoader.parse(hocon, "modes.conf");
+        assertThat(c.routing().backend("java").cookie()).isEqualTo(new StickyCookieConfig("JSESSIONID", false, true,
+                false, false, null, Duration.ZERO, Duration.ZERO, null, CookieMode.PREFIX));
+        assertThat(c.routing().backend("php").cookie()).isEqualTo(new StickyCookieConfig("SERVERID", false, false,
+                false, false, null, Duration.ZERO, Duration.ZERO, "a-key-of-sixteen+", CookieMode.REWRITE));
+        assertThat(c.routing().backend("web").cookie().mode()).isEqualTo(CookieMode.INSERT);
+        assertThat(c.routing().backend("web").cookie().maxIdle()).isEqualTo(Duration.ofHours(24));
     }
 
     /**
@@ -666,6 +691,23 @@ class ConfigLoaderTest {
                         """,
                         "t.conf:2: tether.backends.app.servers[0].cookie = \"s1\" (applies only when the backend has"
                                 + " cookie { name = ... }; add one or remove this)"),
+                Arguments.of("unknown cookie mode", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ], cookie { name = srv, mode = stick } } }
+                        }
+                        """,
+                        "t.conf:2: tether.backends.app.cookie.mode = \"stick\" (expected insert, rewrite, prefix"
+                                + " (insert: Tether sets the cookie; rewrite: the server sets it and Tether replaces its"
+                                + " value; prefix: Tether prefixes the server's value))"),
+                Arguments.of("insert-only cookie option in prefix mode", """
+                        tether {
+                          backends { app { servers = [ { name = a, address = "h:1" } ],
+                            cookie { name = JSESSIONID, mode = prefix, max-idle = 1h } } }
+                        }
+                        """,
+                        "t.conf:3: tether.backends.app.cookie.max-idle = \"1h\" (applies to mode = insert only; with"
+                                + " mode = prefix the server writes the cookie and its attributes, and Tether only edits"
+                                + " the value; remove this key or use mode = insert)"),
                 Arguments.of("bad expect", """
                         tether {
                           backend-defaults { health-check { expect = "2xx" } }

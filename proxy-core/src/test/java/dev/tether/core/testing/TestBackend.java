@@ -57,6 +57,8 @@ import java.util.zip.CRC32;
  *   <li>{@code /partial}: promises 1000 bytes, sends 10, closes;
  *   <li>{@code /garbage}: answers with bytes that are not HTTP;
  *   <li>{@code /answer}: answers {@link #answerStatus} (200 unless set) with body {@code <name> <method> <uri>};
+ *   <li>{@code /session?cookie=NAME}: as an application server starting a session: when the request carries no
+ *       cookie NAME, sets {@code NAME=<name>-<n>; Path=/; HttpOnly} (n counts sessions); answers 200 either way;
  *   <li>anything else: 200 with body {@code <name> <method> <uri>}.
  * </ul>
  */
@@ -75,6 +77,7 @@ public final class TestBackend implements AutoCloseable {
     public final AtomicInteger statusCode = new AtomicInteger(200);
     /** The status {@code /answer} answers. */
     public final AtomicInteger answerStatus = new AtomicInteger(200);
+    private final AtomicInteger sessions = new AtomicInteger();
     /** Most {@code /delay} requests seen in progress at once. */
     public final AtomicInteger maxConcurrentDelays = new AtomicInteger();
     private final AtomicInteger delaysInProgress = new AtomicInteger();
@@ -194,6 +197,19 @@ public final class TestBackend implements AutoCloseable {
                     ctx.write(head);
                     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10])))
                             .addListener(ChannelFutureListener.CLOSE);
+                }
+                case "/session" -> {
+                    String cookie = q.parameters().get("cookie").get(0);
+                    String received = request.headers().get(HttpHeaderNames.COOKIE, "");
+                    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.copiedBuffer(name + " session", StandardCharsets.UTF_8));
+                    r.headers().set("X-Backend-Id", name).setInt(HttpHeaderNames.CONTENT_LENGTH,
+                            r.content().readableBytes());
+                    if (!(" " + received.replace(";", "; ")).contains(" " + cookie + "=")) {
+                        r.headers().add(HttpHeaderNames.SET_COOKIE,
+                                cookie + "=" + name + "-" + sessions.incrementAndGet() + "; Path=/; HttpOnly");
+                    }
+                    ctx.writeAndFlush(r);
                 }
                 case "/garbage" -> {
                     ctx.pipeline().remove(HttpServerCodec.class);
