@@ -117,6 +117,19 @@ class RouterCookieModesTest {
         assertThat(f.cookieAction()).isInstanceOf(CookieAction.Rewrite.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "a.b.c", "", "x~y", "0badc0de", "0badc0de.0123456789abcdef", "\"q\""})
+    void theIdIsReadUpToTheFirstTildeWhateverTheServersValueHolds(String serverValue) {
+        for (String key : new String[] {null, "a-key-of-sixteen-chars"}) {
+            RoutingTable t = table(StickyCookieConfig.prefix("JSESSIONID").withKey(key));
+            String id = t.cookies("app").value(1, 0, 0);
+            RouteDecision.Forward f =
+                    forward(router.route(TestRequest.get("/").cookie("JSESSIONID", id + "~" + serverValue), t));
+            assertThat(f.server().name()).as(id + "~" + serverValue).isEqualTo("node2");
+            assertThat(f.cookieStatus()).isEqualTo(CookieStatus.VALID);
+        }
+    }
+
     @Test
     void aSignedPrefixThatWasTamperedWithIsInvalid() {
         RoutingTable t = table(StickyCookieConfig.prefix("JSESSIONID").withKey("a-key-of-sixteen-chars"));

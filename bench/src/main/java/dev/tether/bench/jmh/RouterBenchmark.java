@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does one cookie-sticky routing decision cost? {@code sticky} follows a valid cookie (the common request of a
  * session); {@code newSession} has no cookie, so the balancer picks and a {@code Set-Cookie} value is built (that
  * one allocates by nature). {@code cookie = plain} is an unsigned undated cookie; {@code signed} adds max-idle dates
- * and a SipHash tag, so every request also verifies a MAC.
+ * and a SipHash tag, so every request also verifies a MAC. {@code prefix} is prefix mode ({@code ID~} before the
+ * server's own session id): the id is read in place, and neither decision builds a {@code Set-Cookie}.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar RouterBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
  */
@@ -44,7 +45,7 @@ public class RouterBenchmark {
 
     private static final int MASK = 1023;
 
-    @Param({"plain", "signed"})
+    @Param({"plain", "signed", "prefix"})
     public String cookie;
 
     private final Router router = new Router(LoadSignal.NONE, () -> 1_800_000_000_000L);
@@ -55,10 +56,12 @@ public class RouterBenchmark {
 
     @Setup
     public void setUp() {
-        StickyCookieConfig cfg = cookie.equals("plain")
-                ? StickyCookieConfig.insert("srv")
-                : new StickyCookieConfig("srv", true, true, true, true, null, Duration.ofHours(24), Duration.ZERO,
-                        "benchmark-key-0123456789");
+        StickyCookieConfig cfg = switch (cookie) {
+            case "plain" -> StickyCookieConfig.insert("srv");
+            case "prefix" -> StickyCookieConfig.prefix("srv");
+            default -> new StickyCookieConfig("srv", true, true, true, true, null, Duration.ofHours(24),
+                    Duration.ZERO, "benchmark-key-0123456789");
+        };
         List<ServerConfig> servers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             servers.add(ServerConfig.of("node" + i, "127.0.0.1", 8080 + i));
@@ -70,6 +73,9 @@ public class RouterBenchmark {
         sticky = new BenchRequest[MASK + 1];
         for (int i = 0; i <= MASK; i++) {
             String value = cookies.value(i % 10, now - 60, now - 60);
+            if (cookie.equals("prefix")) {
+                value += "~node" + i + "-5F0B2A1C9E3D4B6A8C7E";  // the server's own session id after ours
+            }
             sticky[i] = new BenchRequest("/dashboard/" + i, "cloud.example.com", "srv", value);
         }
         fresh = BenchRequest.path("/index.html");

@@ -96,12 +96,6 @@ public final class ServerCookies {
         return out == null ? header : out.append(header, copied, len).toString();
     }
 
-    /** The part of a prefix-mode cookie value before {@code ~} (the server id), or {@code null} when it has none. */
-    public static String prefixOf(String value) {
-        int tilde = value.indexOf(DELIMITER);
-        return tilde < 0 ? null : value.substring(0, tilde);
-    }
-
     private static int skipBlanks(String s, int from, int to) {
         while (from < to && isBlank(s.charAt(from))) {
             from++;

@@ -191,8 +191,8 @@ public final class StickyCookies {
         if (mode != CookieMode.PREFIX || value == null) {
             return read(value, nowMillis);
         }
-        String prefix = ServerCookies.prefixOf(value);
-        return prefix == null ? invalid() : read(prefix, nowMillis);
+        int tilde = value.indexOf(ServerCookies.DELIMITER);
+        return tilde < 0 ? invalid() : read(value, tilde, nowMillis);
     }
 
     /**
@@ -208,9 +208,13 @@ public final class StickyCookies {
         if (value == null) {
             return pack(CookieStatus.NONE, NO_SERVER, false, 0);
         }
+        return read(value, value.length(), nowMillis);
+    }
+
+    /** {@link #read} of the first {@code len} characters of {@code value}, without copying them. */
+    private long read(String value, int len, long nowMillis) {
         // No separate pass over the value: every part is parsed strictly (id lookup, hex dates, tag), so anything
         // we did not write fails one of those checks.
-        int len = value.length();
         if (len == 0 || len > MAX_VALUE_LENGTH) {
             return invalid();
         }
