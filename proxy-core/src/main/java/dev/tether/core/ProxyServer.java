@@ -8,6 +8,7 @@ import dev.tether.core.config.ListenerConfig;
 import dev.tether.core.config.ProxyConfig;
 import dev.tether.core.frontdoor.FrontDoor;
 import dev.tether.core.http.ConnectionLimits;
+import dev.tether.core.frontend.AcceptPause;
 import dev.tether.core.frontend.FrontendHandler;
 import dev.tether.core.frontend.FrontendInitializer;
 import dev.tether.core.frontend.ListenerContext;
@@ -120,6 +121,7 @@ public final class ProxyServer {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptPause(l.name(), events))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FrontendInitializer(context, clients, new ConnectionLimits("listener " + l.name(),

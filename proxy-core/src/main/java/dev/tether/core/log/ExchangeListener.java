@@ -35,5 +35,8 @@ public interface ExchangeListener {
     /** A TLS handshake with a client of {@code listener} completed or failed. */
     default void tlsHandshake(String listener, boolean success) {}
 
+    /** Accepting a connection on {@code listener} failed (usually: no file descriptor left). */
+    default void acceptFailed(String listener) {}
+
     ExchangeListener NONE = new ExchangeListener() {};
 }

@@ -106,5 +106,10 @@ public final class ExchangeListeners {
         public void tlsHandshake(String listener, boolean success) {
             each("tlsHandshake", l -> l.tlsHandshake(listener, success));
         }
+
+        @Override
+        public void acceptFailed(String listener) {
+            each("acceptFailed", l -> l.acceptFailed(listener));
+        }
     }
 }

@@ -247,6 +247,11 @@ public final class ProxyMetrics implements ExchangeListener {
         (success ? l.tlsSucceeded : l.tlsFailed).increment();
     }
 
+    @Override
+    public void acceptFailed(String listener) {
+        listener(listener).acceptErrors.increment();
+    }
+
     // ---------------------------------------------------------------- events outside ExchangeListener
 
     /** A health check of {@code backend/server} finished; latency and detail unknown. */
@@ -657,6 +662,7 @@ public final class ProxyMetrics implements ExchangeListener {
         final Counter opened;
         final Counter tlsSucceeded;
         final Counter tlsFailed;
+        final Counter acceptErrors;
 
         ListenerMeters(String name) {
             Gauge.builder("tether.client.connections", open, AtomicInteger::get)
@@ -666,6 +672,10 @@ public final class ProxyMetrics implements ExchangeListener {
                     .register(registry);
             opened = Counter.builder("tether.client.connections.opened")
                     .description("Client connections accepted")
+                    .tags("listener", name)
+                    .register(registry);
+            acceptErrors = Counter.builder("tether.accept.errors")
+                    .description("Failed accepts (usually no file descriptor left); accepting pauses a second")
                     .tags("listener", name)
                     .register(registry);
             tlsSucceeded = tls(name, "success");

@@ -69,6 +69,11 @@ class ExchangeListenersTest {
         public void tlsHandshake(String listener, boolean success) {
             events.add("tls " + listener + " " + success);
         }
+
+        @Override
+        public void acceptFailed(String listener) {
+            events.add("accept! " + listener);
+        }
     }
 
     private static void sendEveryEvent(ExchangeListener l) {
@@ -83,6 +88,7 @@ class ExchangeListenersTest {
         l.queued("api");
         l.dequeued("api", 7);
         l.tlsHandshake("main", false);
+        l.acceptFailed("main");
     }
 
     @Test
@@ -94,7 +100,7 @@ class ExchangeListenersTest {
 
         assertThat(a.events).containsExactly("finished /x", "client+ main", "client- main", "server+ api/s1",
                 "server- api/s1", "retried api/s1 CONNECT_REFUSED true", "tunnel+ web", "tunnel- web 1 2", "queued api",
-                "dequeued api 7", "tls main false");
+                "dequeued api 7", "tls main false", "accept! main");
         assertThat(b.events).isEqualTo(a.events);
     }
 
