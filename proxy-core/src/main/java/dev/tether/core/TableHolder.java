@@ -33,8 +33,17 @@ public final class TableHolder implements Supplier<RoutingTable> {
 
     /** Sets one server's state; concurrent changes of other servers are not lost. */
     public void setServerState(String backend, String server, ServerState state) {
+        setServerState(backend, server, state, 0, 0);
+    }
+
+    /**
+     * Sets one server's state, with a slow start from {@code nowMillis} when it comes back up (see
+     * {@link RoutingTable#withServerState(String, String, ServerState, long, long)}).
+     */
+    public void setServerState(String backend, String server, ServerState state, long nowMillis, long slowStartMillis) {
         RoutingTable before = table.get();
-        RoutingTable after = table.updateAndGet(t -> t.withServerState(backend, server, state));
+        RoutingTable after = table.updateAndGet(
+                t -> t.withServerState(backend, server, state, nowMillis, slowStartMillis));
         if (after != before) {
             onChange.forEach(Runnable::run);
         }

@@ -42,6 +42,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -198,8 +199,23 @@ public final class Tether {
         return healthy.getOrDefault(backend + "/" + serverName, true) ? "UP" : "DOWN";
     }
 
+    /**
+     * Puts a server's effective state in the table. One that comes back up from DOWN or MAINT ramps up over the
+     * backend's {@code slow-start}; once the ramp is over, the table drops it so picks stop checking it.
+     */
     private void publish(String backend, String serverName) {
-        server.tables().setServerState(backend, serverName, effective(backend + "/" + serverName));
+        long slowStart = server.config().slowStart(backend).toMillis();
+        server.tables().setServerState(backend, serverName, effective(backend + "/" + serverName),
+                System.currentTimeMillis(), slowStart);
+        if (slowStart > 0 && server.tables().get().slowStart(backend, serverName) != null) {
+            try {
+                server.ioGroup().schedule(
+                        () -> server.tables().update(t -> t.withoutFinishedSlowStarts(System.currentTimeMillis())),
+                        slowStart + 10, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Stopping: nothing will pick servers any more.
+            }
+        }
     }
 
     private ServerState effective(String id) {

@@ -2,7 +2,9 @@ package dev.tether.routing;
 
 import dev.tether.routing.balance.LoadBalancer;
 import dev.tether.routing.balance.LoadBalancers;
+import dev.tether.routing.balance.SlowStart;
 import dev.tether.routing.config.BackendConfig;
+import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
 import dev.tether.routing.sticky.StickTable;
@@ -31,6 +33,10 @@ final class BackendSnapshot {
     /** Shared by every snapshot of this backend until a reload changes its stick-table settings; or {@code null}. */
     final StickTable stick;
     final LoadBalancer balancer;
+    // Per server index, the slow start of a server that came back up, or null; the array is null when none ramps.
+    final SlowStart[] ramps;
+    // Per server index while ramps is set: its weight over the weights of the usable servers of its kind.
+    final double[] shares;
     private final RouteDecision.Forward[][] keep;
 
     BackendSnapshot(
@@ -40,6 +46,17 @@ final class BackendSnapshot {
             StickyCookies cookies,
             StickTable stick,
             int routes) {
+        this(config, servers, index, cookies, stick, routes, null);
+    }
+
+    private BackendSnapshot(
+            BackendConfig config,
+            List<Server> servers,
+            Map<String, Integer> index,
+            StickyCookies cookies,
+            StickTable stick,
+            int routes,
+            SlowStart[] ramps) {
         this.config = config;
         this.servers = servers;
         this.index = index;
@@ -47,10 +64,38 @@ final class BackendSnapshot {
         this.stick = stick;
         this.balancer = LoadBalancers.create(config.balance(), servers);
         this.keep = new RouteDecision.Forward[routes + 1][];
+        this.ramps = ramps;
+        this.shares = ramps == null ? null : shares(servers);
     }
 
-    /** This backend with one server in a new state, or {@code this} when nothing changes. */
-    BackendSnapshot withState(String server, ServerState state) {
+    /** Each server's weight over the weights of the servers that take new sessions, primaries and backups apart. */
+    private static double[] shares(List<Server> servers) {
+        long primary = 0;
+        long backup = 0;
+        for (Server s : servers) {
+            if (s.state().acceptsNew()) {
+                if (s.config().backup()) {
+                    backup += s.config().weight();
+                } else {
+                    primary += s.config().weight();
+                }
+            }
+        }
+        double[] shares = new double[servers.size()];
+        for (int i = 0; i < shares.length; i++) {
+            ServerConfig c = servers.get(i).config();
+            long total = c.backup() ? backup : primary;
+            shares[i] = total == 0 ? 0 : (double) c.weight() / total;
+        }
+        return shares;
+    }
+
+    /**
+     * This backend with one server in a new state, or {@code this} when nothing changes. A server that comes back
+     * from {@code DOWN} or {@code MAINT} to {@code UP} with {@code slowStartMillis > 0} starts a slow start at
+     * {@code nowMillis}; one that leaves {@code UP} and {@code DRAIN} loses its ramp.
+     */
+    BackendSnapshot withState(String server, ServerState state, long nowMillis, long slowStartMillis) {
         Integer i = index.get(server);
         if (i == null || servers.get(i).state() == state) {
             return this;
@@ -58,12 +103,54 @@ final class BackendSnapshot {
         List<Server> updated = new ArrayList<>(servers);
         Server old = servers.get(i);
         updated.set(i, new Server(config.name(), old.config(), state, old.id()));
-        return new BackendSnapshot(config, List.copyOf(updated), index, cookies, stick, keep.length - 1);
+        SlowStart ramp = ramps == null ? null : ramps[i];
+        if (!state.acceptsSticky()) {
+            ramp = null;
+        } else if (state == ServerState.UP && !old.state().acceptsSticky() && slowStartMillis > 0) {
+            ramp = new SlowStart(nowMillis, slowStartMillis);
+        }
+        return new BackendSnapshot(config, List.copyOf(updated), index, cookies, stick, keep.length - 1,
+                withRamp(i, ramp));
     }
 
     /** This backend keeping {@code table} as its stick table (a reload that left the table's settings alone). */
     BackendSnapshot withStickTable(StickTable table) {
-        return new BackendSnapshot(config, servers, index, cookies, table, keep.length - 1);
+        return new BackendSnapshot(config, servers, index, cookies, table, keep.length - 1, ramps);
+    }
+
+    /** This backend without the ramps that are over at {@code nowMillis}, or {@code this} when none is. */
+    BackendSnapshot withoutFinishedRamps(long nowMillis) {
+        if (ramps == null) {
+            return this;
+        }
+        SlowStart[] left = ramps.clone();
+        boolean changed = false;
+        for (int i = 0; i < left.length; i++) {
+            if (left[i] != null && left[i].over(nowMillis)) {
+                left[i] = null;
+                changed = true;
+            }
+        }
+        return changed ? new BackendSnapshot(config, servers, index, cookies, stick, keep.length - 1, compact(left))
+                : this;
+    }
+
+    private SlowStart[] withRamp(int server, SlowStart ramp) {
+        if (ramps == null && ramp == null) {
+            return null;
+        }
+        SlowStart[] next = ramps == null ? new SlowStart[servers.size()] : ramps.clone();
+        next[server] = ramp;
+        return compact(next);
+    }
+
+    private static SlowStart[] compact(SlowStart[] ramps) {
+        for (SlowStart r : ramps) {
+            if (r != null) {
+                return ramps;
+            }
+        }
+        return null;
     }
 
     int indexOf(Server server) {

@@ -1,5 +1,6 @@
 package dev.tether.routing;
 
+import dev.tether.routing.balance.SlowStart;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.model.Server;
@@ -155,7 +156,7 @@ public final class Router {
                 stickMoved = true;
             }
         }
-        Server picked = backend.balancer.pick(load, Set.of());
+        Server picked = pick(backend, Set.of());
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
                     "no server of backend " + backend.config.name() + " is available");
@@ -211,7 +212,7 @@ public final class Router {
         }
         Set<String> skip = new HashSet<>(avoid);
         skip.add(failed.server().id());
-        Server picked = backend.balancer.pick(load, skip);
+        Server picked = pick(backend, skip);
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "no other server is available");
         }
@@ -244,6 +245,41 @@ public final class Router {
                 backend.servers.get(mapped).name(), backend.index::containsKey);
         Integer index = backend.index.get(chosen);
         return index != null ? index : mapped;
+    }
+
+    /**
+     * The balancer's pick, unless it is a server in slow start that does not admit this session (see
+     * {@link SlowStart}): then the balancer picks again without it. When every candidate is ramping and refuses, or
+     * only backup servers are left, the first pick serves anyway: a slow start never turns a request away, and a
+     * backup server still takes traffic only while no primary is usable.
+     */
+    private Server pick(BackendSnapshot backend, Set<String> avoid) {
+        Server first = backend.balancer.pick(load, avoid);
+        SlowStart[] ramps = backend.ramps;
+        if (first == null || ramps == null) {
+            return first;
+        }
+        for (SlowStart ramp : ramps) {
+            if (ramp != null) {
+                ramp.countPick();
+            }
+        }
+        long now = clock.getAsLong();
+        Set<String> skip = null;
+        for (Server s = first; s != null; s = backend.balancer.pick(load, skip)) {
+            if (s.config().backup() != first.config().backup()) {
+                break; // a backup never serves because a primary is ramping up
+            }
+            int i = backend.indexOf(s);
+            if (ramps[i] == null || ramps[i].admit(now, backend.shares[i])) {
+                return s;
+            }
+            if (skip == null) {
+                skip = new HashSet<>(avoid);
+            }
+            skip.add(s.id());
+        }
+        return first;
     }
 
     /** The time already read, or the clock when it was skipped. */

@@ -2,6 +2,7 @@ package dev.tether.routing;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tether.routing.balance.ConsistentHash;
+import dev.tether.routing.balance.SlowStart;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.RouteConfig;
 import dev.tether.routing.config.RoutingConfig;
@@ -131,16 +132,46 @@ public final class RoutingTable {
 
     /** A new table in which one server has {@code state}; unknown names leave the table as it is. */
     public RoutingTable withServerState(String backend, String server, ServerState state) {
+        return withServerState(backend, server, state, 0, 0);
+    }
+
+    /**
+     * A new table in which one server has {@code state}; unknown names leave the table as it is. A server that comes
+     * back from {@code DOWN} or {@code MAINT} to {@code UP} with {@code slowStartMillis > 0} takes a share of new
+     * sessions that grows from nothing at {@code nowMillis} to its full share {@code slowStartMillis} later (see
+     * {@link SlowStart}); the router reads the same clock ({@code epochMillis}).
+     */
+    public RoutingTable withServerState(
+            String backend, String server, ServerState state, long nowMillis, long slowStartMillis) {
         BackendSnapshot current = backends.get(backend);
         if (current == null) {
             return this;
         }
-        BackendSnapshot updated = current.withState(server, state);
+        return with(current, current.withState(server, state, nowMillis, slowStartMillis));
+    }
+
+    /** This table without the slow starts that are over at {@code nowMillis}, so picks stop checking them. */
+    public RoutingTable withoutFinishedSlowStarts(long nowMillis) {
+        RoutingTable t = this;
+        for (BackendSnapshot b : backends.values()) {
+            t = t.with(b, b.withoutFinishedRamps(nowMillis));
+        }
+        return t;
+    }
+
+    /** The slow start of a server that is still ramping up, or {@code null}. */
+    public SlowStart slowStart(String backend, String server) {
+        BackendSnapshot b = backends.get(backend);
+        Integer i = b == null ? null : b.index.get(server);
+        return i == null || b.ramps == null ? null : b.ramps[i];
+    }
+
+    private RoutingTable with(BackendSnapshot current, BackendSnapshot updated) {
         if (updated == current) {
             return this;
         }
         Map<String, BackendSnapshot> copy = new HashMap<>(backends);
-        copy.put(backend, updated);
+        copy.put(current.config.name(), updated);
         return new RoutingTable(config, routes, routesByName, Map.copyOf(copy));
     }
 
