@@ -2,6 +2,7 @@ package dev.tether.core;
 
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.backend.PinnedSessions;
 import dev.tether.core.backend.TrafficObserver;
 import dev.tether.core.backend.WaitQueues;
 import dev.tether.core.config.ListenerConfig;
@@ -60,6 +61,7 @@ public final class ProxyServer {
     // By listener name: a reload that closes or rebinds a listener closes its front door (TLS reload thread).
     private final Map<String, FrontDoor> frontDoors = Collections.synchronizedMap(new LinkedHashMap<>());
     private final WaitQueues queues = new WaitQueues();
+    private final PinnedSessions sessions = new PinnedSessions();
     private final ConnectionLimits proxyLimits;
 
     public ProxyServer(ProxyConfig config, ExchangeListener events) {
@@ -115,7 +117,7 @@ public final class ProxyServer {
             replaced.close();
         }
         ListenerContext context = new ListenerContext(l, this::config, tables, router, connector, inFlight, events,
-                frontDoor, (serverId, outcome) -> traffic.observe(serverId, outcome), queues);
+                frontDoor, (serverId, outcome) -> traffic.observe(serverId, outcome), queues, sessions);
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -202,6 +204,11 @@ public final class ProxyServer {
 
     public TableHolder tables() {
         return tables;
+    }
+
+    /** Sticky sessions seen per server within its backend's drain-idle-timeout. */
+    public PinnedSessions sessions() {
+        return sessions;
     }
 
     public InFlightCounters inFlight() {

@@ -13,5 +13,10 @@ public enum CookieStatus {
     /** Named a server that is down or in maintenance. */
     SERVER_DOWN,
     /** Named no server of the backend. */
-    SERVER_UNKNOWN
+    SERVER_UNKNOWN,
+    /**
+     * Named a server in {@code DRAIN} and was last seen longer ago than the backend's {@code drain-idle-timeout}: the
+     * session moves to another server with a new cookie.
+     */
+    DRAIN_IDLE
 }

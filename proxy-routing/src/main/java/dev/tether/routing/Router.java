@@ -4,6 +4,7 @@ import dev.tether.routing.balance.SlowStart;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.model.Server;
+import dev.tether.routing.model.ServerState;
 import dev.tether.routing.sticky.StickTable;
 import dev.tether.routing.sticky.StickyCookies;
 import java.util.HashSet;
@@ -26,6 +27,8 @@ import java.util.function.LongSupplier;
  *     |
  *     +-- backend cookie names a server?
  *     |     usable                -> Forward(STICKY_COOKIE, VALID), Set-Cookie only to refresh its date
+ *     |     DRAIN, idle > drain-idle-timeout -> continue below, status DRAIN_IDLE, reason REDISPATCHED
+ *     |                              (no other server: Forward(STICKY_COOKIE, DRAIN_IDLE) to the draining one)
  *     |     unusable, redispatch  -> continue below, status SERVER_DOWN, reason REDISPATCHED
  *     |     unusable, no redisp.  -> Reject(503, NO_SERVER_UP)
  *     |
@@ -90,12 +93,17 @@ public final class Router {
         int named = -1;
         if (cookies != null) {
             // Undated cookies need the time only to build a new value; skip the clock read on sticky hits.
-            now = cookies.config().dated() ? clock.getAsLong() : 0;
+            now = cookies.dated() ? clock.getAsLong() : 0;
             cookie = cookies.readRequest(request.cookie(cookies.config().name()), now);
             status = StickyCookies.status(cookie);
             named = StickyCookies.server(cookie);
-            if (named >= 0 && !backend.servers.get(named).state().acceptsSticky()) {
-                status = CookieStatus.SERVER_DOWN;
+            if (named >= 0) {
+                ServerState state = backend.servers.get(named).state();
+                if (!state.acceptsSticky()) {
+                    status = CookieStatus.SERVER_DOWN;
+                } else if (state == ServerState.DRAIN && StickyCookies.idleOverDrain(cookie)) {
+                    status = CookieStatus.DRAIN_IDLE;
+                }
             }
         }
 
@@ -157,6 +165,11 @@ public final class Router {
             }
         }
         Server picked = pick(backend, Set.of());
+        if (picked == null && status == CookieStatus.DRAIN_IDLE) {
+            // Nowhere else to go: the draining server keeps its idle session rather than turn it away.
+            return forwardSetting(backend, named, Reason.STICKY_COOKIE, rule, status,
+                    cookies.setCookie(named, StickyCookies.firstSeen(cookie), now));
+        }
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule,
                     "no server of backend " + backend.config.name() + " is available");
@@ -165,6 +178,7 @@ public final class Router {
             stick.stick(stickKey, picked.name());
         }
         Reason reason = pinFellBack || stickMoved || status == CookieStatus.SERVER_DOWN
+                || status == CookieStatus.DRAIN_IDLE
                 ? Reason.REDISPATCHED : Reason.BALANCED;
         int index = backend.indexOf(picked);
         if (cookies == null || !cookies.inserts()) {

@@ -87,7 +87,8 @@ public final class RoutingTable {
                 names.add(s.name());
                 cookieIds.add(s.cookie());
             }
-            StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names, cookieIds);
+            StickyCookies cookies = b.cookie() == null ? null : new StickyCookies(b.cookie(), names, cookieIds,
+                    b.drainIdle());
             StickTable stick = b.stickTable() == null ? null : new StickTable(b.stickTable(), ticker);
             backends.put(b.name(),
                     new BackendSnapshot(b, List.copyOf(servers), Map.copyOf(index), cookies, stick, routeCount));

@@ -94,6 +94,8 @@ final class StatsPage implements AdminEndpoint {
                 out.append(",\"bytesIn\":").append(s.bytesIn());
                 out.append(",\"bytesOut\":").append(s.bytesOut());
                 out.append(",\"stickyRouted\":").append(s.stickyRouted());
+                out.append(",\"pinnedSessions\":").append(s.pinnedSessions() < 0 ? "null"
+                        : Integer.toString(s.pinnedSessions()));
                 out.append('}');
             }
             out.append("]}");
@@ -119,7 +121,8 @@ final class StatsPage implements AdminEndpoint {
                     .append("</p>\n<table id=\"").append(escape(backend.name())).append("\">\n")
                     .append("<tr><th>Server</th><th>State</th><th>Since</th><th>Last check</th><th>Weight</th>")
                     .append("<th>Cur sessions</th><th>Max sessions</th><th>Limit</th><th>Requests</th>")
-                    .append("<th>5xx</th><th>Bytes in</th><th>Bytes out</th><th>Sticky routed</th></tr>\n");
+                    .append("<th>5xx</th><th>Bytes in</th><th>Bytes out</th><th>Sticky routed</th>")
+                    .append("<th title=\"sticky sessions seen within drain-idle-timeout\">Pinned sessions</th></tr>\n");
             for (ServerStats s : backend.servers()) {
                 out.append("<tr id=\"").append(escape(s.backend() + "/" + s.server())).append("\" class=\"")
                         .append(s.state().name()).append("\">");
@@ -136,6 +139,7 @@ final class StatsPage implements AdminEndpoint {
                 cell(out, "bytes-in", Long.toString(s.bytesIn()));
                 cell(out, "bytes-out", Long.toString(s.bytesOut()));
                 cell(out, "sticky", Long.toString(s.stickyRouted()));
+                cell(out, "pinned", s.pinnedSessions() < 0 ? "-" : Integer.toString(s.pinnedSessions()));
                 out.append("</tr>\n");
             }
             out.append("</table>\n");

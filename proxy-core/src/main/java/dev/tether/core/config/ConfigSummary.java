@@ -99,6 +99,7 @@ public final class ConfigSummary {
                     .append(", retries ").append(backend.retries())
                     .append(", redispatch ").append(backend.redispatch() ? "on" : "off")
                     .append(backend.retryOn().equals(RetryOn.DEFAULT) ? "" : ", retry-on " + retryOn(backend))
+                    .append(backend.drainIdle().isZero() ? "" : ", drain-idle " + duration(backend.drainIdle()))
                     .append(", ").append(cookie(backend.cookie())).append('\n');
             BackendTimeouts t = config.timeouts(backend.name());
             b.append("    timeouts connect ").append(duration(t.connect()))

@@ -205,6 +205,7 @@ final class RoutingBinder {
         Integer retries = backend.integer("retries", 0, 10);
         Boolean redispatch = backend.bool("redispatch");
         Set<RetryOn> retryOn = bindRetryOn(backend);
+        Duration drainIdle = backend.duration("drain-idle-timeout", Duration.ZERO);
 
         ConfigSection serverDefaults = backend.section("server-defaults", "expected an object");
         if (serverDefaults != null) {
@@ -278,7 +279,8 @@ final class RoutingBinder {
         }
         BackendConfig config;
         try {
-            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch, retryOn, stickTable);
+            config = new BackendConfig(name, balance, servers, cookie, retries, redispatch, retryOn, stickTable,
+                    drainIdle);
         } catch (IllegalArgumentException e) {
             backend.problem(e.getMessage());
             return null;

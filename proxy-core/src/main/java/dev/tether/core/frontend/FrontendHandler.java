@@ -391,6 +391,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         leaveQueue();
         decision = f;
+        context.sessions().record(f, view, table);
         timeouts = context.config().timeouts(decision.server().backend());
         if (f.stripCookie()) {
             HeaderRewriter.edit(request.headers(), HttpHeaderNames.COOKIE,

@@ -3,6 +3,7 @@ package dev.tether.core.frontend;
 import dev.tether.core.TableHolder;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.InFlightCounters;
+import dev.tether.core.backend.PinnedSessions;
 import dev.tether.core.backend.TrafficObserver;
 import dev.tether.core.backend.WaitQueues;
 import dev.tether.core.config.ListenerConfig;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  * @param frontDoor TLS, PROXY protocol, redirect, trusted proxies and response header rules of this listener
  * @param traffic passive health: what live traffic saw of each server
  * @param queues requests waiting for a usable server or a free slot
+ * @param sessions sticky sessions seen per server within the drain idle window (how many a drain still holds)
  */
 public record ListenerContext(
         ListenerConfig listener,
@@ -37,7 +39,8 @@ public record ListenerContext(
         ExchangeListener events,
         FrontDoor frontDoor,
         TrafficObserver traffic,
-        WaitQueues queues) {
+        WaitQueues queues,
+        PinnedSessions sessions) {
 
     /** The configuration in force now (a reload may have replaced the one this listener was bound with). */
     public ProxyConfig config() {

@@ -80,6 +80,7 @@ public final class ProxyMetrics implements ExchangeListener {
     private volatile RoutingTable observed;
     private volatile ToIntFunction<String> sessions = serverId -> 0;
     private volatile IntSupplier pooledIdle = () -> 0;
+    private volatile ToIntFunction<String> pinned = serverId -> 0;
 
     /** Metrics on a new Prometheus registry and the system clock. */
     public ProxyMetrics(Supplier<RoutingTable> table) {
@@ -125,6 +126,12 @@ public final class ProxyMetrics implements ExchangeListener {
     }
 
     /** Where the idle pooled connection count comes from (all servers, all event loops). */
+    /** Where pinned sessions come from: sticky sessions seen per server within the drain idle window. */
+    public ProxyMetrics bindPinnedSessions(ToIntFunction<String> sessions) {
+        this.pinned = sessions;
+        return this;
+    }
+
     public ProxyMetrics bindPooledIdle(IntSupplier idle) {
         this.pooledIdle = idle;
         return this;
@@ -337,6 +344,11 @@ public final class ProxyMetrics implements ExchangeListener {
                 .tags("backend", s.backend, "server", s.server)
                 .strongReference(true)
                 .register(registry));
+        s.stateGauges.add(Gauge.builder("tether.server.sessions.pinned", s, m -> pinned.applyAsInt(m.id))
+                .description("Sticky sessions seen on the server within its backend's drain-idle-timeout")
+                .tags("backend", s.backend, "server", s.server)
+                .strongReference(true)
+                .register(registry));
     }
 
     // ---------------------------------------------------------------- stats page
@@ -362,7 +374,7 @@ public final class ProxyMetrics implements ExchangeListener {
                         check == null ? -1 : check.latencyNanos, check == null ? null : check.detail,
                         c.weight(), c.backup(), current, s.maxSessions.get(), c.maxConn(), s.requestCount(),
                         s.responses5xx.sum(), (long) s.bytesIn.count(), (long) s.bytesOut.count(),
-                        (long) s.stickyRouted.count()));
+                        (long) s.stickyRouted.count(), b.drainIdle().isZero() ? -1 : pinned.applyAsInt(s.id)));
             }
             BackendMeters bm = backend(b.name());
             StickTable stick = t.stickTable(b.name());

@@ -23,6 +23,8 @@ import dev.tether.routing.model.ServerState;
  * @param bytesIn request body bytes read from clients
  * @param bytesOut response body bytes written to clients
  * @param stickyRouted requests routed here by their sticky cookie
+ * @param pinnedSessions sticky sessions seen here within the backend's drain-idle-timeout (how many a drain still
+ *     holds), -1 when the backend has none
  */
 public record ServerStats(
         String backend,
@@ -42,4 +44,5 @@ public record ServerStats(
         long responses5xx,
         long bytesIn,
         long bytesOut,
-        long stickyRouted) {}
+        long stickyRouted,
+        int pinnedSessions) {}

@@ -15,8 +15,9 @@ import java.util.TreeSet;
 /**
  * What a reload changes, by name: backends, servers ({@code backend/server}) and listeners added, removed or
  * changed, and whether the rules changed. A backend is "changed" when its own settings (balance, cookie, retries,
- * redispatch, retry-on, timeouts, health checks, slow start) differ. A changed backend, or one whose servers changed, gets a new
- * health checker ({@link #recheck}); any other keeps its own, so its servers do not flap.
+ * redispatch, retry-on, drain-idle-timeout, timeouts, health checks, slow start) differ. A changed backend, or one
+ * whose servers changed, gets a new health checker ({@link #recheck}); any other keeps its own, so its servers do not
+ * flap.
  *
  * @param backendsAdded backend names new in the next configuration
  * @param backendsRemoved backend names gone from it
@@ -78,7 +79,7 @@ public record ConfigDiff(
             }
             boolean settings = was.balance() != b.balance() || !Objects.equals(was.cookie(), b.cookie())
                     || was.retries() != b.retries() || was.redispatch() != b.redispatch()
-                    || !was.retryOn().equals(b.retryOn());
+                    || !was.retryOn().equals(b.retryOn()) || !was.drainIdle().equals(b.drainIdle());
             if (settings || !Objects.equals(old.health(b.name()), next.health(b.name()))
                     || !Objects.equals(old.passiveHealth(b.name()), next.passiveHealth(b.name()))
                     || !Objects.equals(old.timeouts(b.name()), next.timeouts(b.name()))

@@ -18,7 +18,7 @@ class StatsPageTest {
 
     private static List<BackendStats> nastyStats() {
         ServerStats s = new ServerStats(NASTY, NASTY, ServerState.DOWN, NOW - 90_000, false, NOW - 1000, 2_345_678,
-                "status 500 <oops>", 2, false, 1, 3, 0, 10, 2, 300, 4000, 5);
+                "status 500 <oops>", 2, false, 1, 3, 0, 10, 2, 300, 4000, 5, 7);
         return List.of(new BackendStats(NASTY, 0, 0, List.of(s)));
     }
 
@@ -52,6 +52,7 @@ class StatsPageTest {
         assertThat(server.get("bytesIn")).isEqualTo(300.0);
         assertThat(server.get("bytesOut")).isEqualTo(4000.0);
         assertThat(server.get("stickyRouted")).isEqualTo(5.0);
+        assertThat(server.get("pinnedSessions")).isEqualTo(7.0);
         assertThat(server.get("stateSinceMillis")).isEqualTo((double) (NOW - 90_000));
         assertThat(server.get("lastCheck")).isEqualTo(Map.of("passed", false, "at", "2023-11-14T22:13:19Z",
                 "latencyMillis", 2.3, "detail", "status 500 <oops>"));

@@ -806,11 +806,15 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void retryOnBindsConditionsIncludingHaproxysSpellingAndDefaultsToConnectFailures() {
+    void retryOnAndDrainIdleBindWithTheirDefaults() {
         ProxyConfig c = ConfigLoader.parse("""
                 tether {
                   backends {
-                    app { retry-on = [conn-failure, 503, "504", empty-response], servers = [ { name = n, address = "h:1" } ] }
+                    app {
+                      retry-on = [conn-failure, 503, "504", empty-response]
+                      drain-idle-timeout = 5m
+                      servers = [ { name = n, address = "h:1" } ]
+                    }
                     api { retry-on = [], servers = [ { name = n, address = "h:2" } ] }
                     web { servers = [ { name = n, address = "h:3" } ] }
                   }
@@ -821,7 +825,9 @@ class ConfigLoaderTest {
                 RetryOn.STATUS_503, RetryOn.STATUS_504, RetryOn.EMPTY_RESPONSE);
         assertThat(c.routing().backend("api").retryOn()).isEmpty();
         assertThat(c.routing().backend("web").retryOn()).isEqualTo(RetryOn.DEFAULT);
-        assertThat(ConfigSummary.describe(c)).contains("retry-on connect-failure empty-response 503 504")
+        assertThat(c.routing().backend("app").drainIdle()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.routing().backend("web").drainIdle()).as("off by default").isZero();
+        assertThat(ConfigSummary.describe(c)).contains("retry-on connect-failure empty-response 503 504, drain-idle 5m")
                 .doesNotContain("retry-on connect-failure\n");
     }
 

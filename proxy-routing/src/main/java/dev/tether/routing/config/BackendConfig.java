@@ -1,6 +1,7 @@
 package dev.tether.routing.config;
 
 import dev.tether.routing.redispatch.RetryOn;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Set;
  * @param retryOn the failures a request may be retried after once its bytes were sent (HAProxy's {@code retry-on});
  *     see {@link dev.tether.routing.redispatch.RedispatchPolicy}
  * @param stickTable keeps clients without a usable cookie on one server by a request key, or {@code null} for none
+ * @param drainIdle a sticky session of a server in {@code DRAIN} that was idle for longer moves on its next request
+ *     (insert-mode cookies, whose dates tell idleness); {@code Duration.ZERO} keeps every session on its draining
+ *     server
  */
 public record BackendConfig(
         String name,
@@ -27,7 +31,8 @@ public record BackendConfig(
         int retries,
         boolean redispatch,
         Set<RetryOn> retryOn,
-        StickTableConfig stickTable) {
+        StickTableConfig stickTable,
+        Duration drainIdle) {
 
     public BackendConfig {
         ServerConfig.requireText(name, "backend name");
@@ -54,6 +59,24 @@ public record BackendConfig(
                     + " reads the backend's own sticky cookie, which already keeps sessions on their server; key the"
                     + " table on another cookie, a header or the source address");
         }
+        drainIdle = drainIdle == null ? Duration.ZERO : drainIdle;
+        if (drainIdle.isNegative()) {
+            throw new IllegalArgumentException("backend " + name + ": drain-idle-timeout = " + drainIdle
+                    + " (expected 0s or more)");
+        }
+    }
+
+    /** A backend whose draining servers keep every sticky session. */
+    public BackendConfig(
+            String name,
+            BalanceAlgorithm balance,
+            List<ServerConfig> servers,
+            StickyCookieConfig cookie,
+            int retries,
+            boolean redispatch,
+            Set<RetryOn> retryOn,
+            StickTableConfig stickTable) {
+        this(name, balance, servers, cookie, retries, redispatch, retryOn, stickTable, Duration.ZERO);
     }
 
     /** A backend without a stick table. */
@@ -81,7 +104,8 @@ public record BackendConfig(
 
     /** This backend with other servers and every other setting kept. */
     public BackendConfig withServers(List<ServerConfig> replacement) {
-        return new BackendConfig(name, balance, replacement, cookie, retries, redispatch, retryOn, stickTable);
+        return new BackendConfig(name, balance, replacement, cookie, retries, redispatch, retryOn, stickTable,
+                drainIdle);
     }
 
     /** The server with this name, or {@code null}. */

@@ -7,6 +7,7 @@ import dev.tether.routing.config.StickyCookieConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +28,12 @@ import java.util.Map;
  *       same ids, so several proxies behind one address need no shared state. A server may set its id instead
  *       ({@code ServerConfig.cookie}, HAProxy's {@code cookie} server keyword) to keep sessions across a move from
  *       HAProxy.
- *   <li>{@code FIRST.LAST}: when max-idle or max-life is set, the epoch seconds (hex) the session started and was
- *       last refreshed, as HAProxy's {@code maxidle}/{@code maxlife} dates. {@code LAST} is rewritten only once it
- *       is older than a quarter of max-idle, so an active session costs one {@code Set-Cookie} per quarter period,
- *       and a session idle for less than three quarters of max-idle never expires.
+ *   <li>{@code FIRST.LAST}: when max-idle, max-life or the backend's drain-idle-timeout is set, the epoch seconds
+ *       (hex) the session started and was last refreshed, as HAProxy's {@code maxidle}/{@code maxlife} dates.
+ *       {@code LAST} is rewritten only once it is older than a quarter of the tighter of max-idle and
+ *       drain-idle-timeout, so an active session costs one {@code Set-Cookie} per quarter period, and a session idle
+ *       for less than three quarters of it never expires nor leaves a draining server. These dates are what lets
+ *       every Tether instance judge idleness the same way with no shared state.
  *   <li>{@code TAG}: when a key is set, 16 hex digits of SipHash-2-4 over everything before it, with a key derived
  *       from the configured key and the cookie name. A value that fails it is {@link CookieStatus#INVALID}.
  * </ul>
@@ -47,6 +50,7 @@ public final class StickyCookies {
     private static final int MAX_VALUE_LENGTH = 96;
     private static final int TAG_DIGITS = 16;
     private static final long NO_SERVER = 0xffffffL;
+    private static final long IDLE_OVER_DRAIN = 0x20;
 
     private final StickyCookieConfig config;
     private final String[] ids;
@@ -58,6 +62,8 @@ public final class StickyCookies {
     private final long maxIdleSeconds;
     private final long maxLifeSeconds;
     private final long refreshAfterSeconds;
+    private final long idleLimitSeconds;
+    private final long drainIdleSeconds;
     private final String attributes;
     private final CookieMode mode;
     // Per server, what to do with the server's Set-Cookie: built once, so these decisions allocate nothing.
@@ -80,6 +86,21 @@ public final class StickyCookies {
      * @throws IllegalArgumentException when two servers end up with the same id
      */
     public StickyCookies(StickyCookieConfig config, List<String> serverNames, List<String> explicitIds) {
+        this(config, serverNames, explicitIds, Duration.ZERO);
+    }
+
+    /**
+     * @param config the cookie settings
+     * @param serverNames the backend's servers in order; {@link #server} answers an index into this list
+     * @param explicitIds per server, a configured cookie value to use instead of the derived id, or {@code null}
+     *     entries (or a {@code null} list) to derive them
+     * @param drainIdle the backend's {@code drain-idle-timeout}: when above zero (insert mode), values carry dates
+     *     even without max-idle or max-life, refreshed every quarter of it, and {@link #idleOverDrain} tells a
+     *     session idle for longer
+     * @throws IllegalArgumentException when two servers end up with the same id
+     */
+    public StickyCookies(
+            StickyCookieConfig config, List<String> serverNames, List<String> explicitIds, Duration drainIdle) {
         this.config = config;
         SipHash idHash = PUBLIC_IDS;
         SipHash sign = null;
@@ -118,10 +139,16 @@ public final class StickyCookies {
             }
             slots[s] = i;
         }
-        this.dated = config.dated();
+        boolean inserts = config.mode() == CookieMode.INSERT;
+        this.drainIdleSeconds = inserts ? drainIdle.toSeconds() : 0;
+        this.dated = config.dated() || drainIdleSeconds > 0;
         this.maxIdleSeconds = config.maxIdle().toSeconds();
         this.maxLifeSeconds = config.maxLife().toSeconds();
-        this.refreshAfterSeconds = Math.max(1, maxIdleSeconds / 4);
+        // The last-seen date is as fresh as the tighter of the two idle limits needs: a quarter of it.
+        long idleLimit = maxIdleSeconds > 0 && drainIdleSeconds > 0 ? Math.min(maxIdleSeconds, drainIdleSeconds)
+                : Math.max(maxIdleSeconds, drainIdleSeconds);
+        this.refreshAfterSeconds = Math.max(1, idleLimit / 4);
+        this.idleLimitSeconds = idleLimit;
         StringBuilder a = new StringBuilder("; Path=/");
         if (config.domain() != null) {
             a.append("; Domain=").append(config.domain());
@@ -274,8 +301,28 @@ public final class StickyCookies {
         if (maxIdleSeconds > 0 && now - last > maxIdleSeconds) {
             return pack(CookieStatus.EXPIRED, NO_SERVER, false, 0);
         }
-        boolean refresh = maxIdleSeconds > 0 && now - last >= refreshAfterSeconds;
-        return pack(CookieStatus.VALID, server, refresh, first);
+        boolean refresh = idleLimitSeconds > 0 && now - last >= refreshAfterSeconds;
+        long read = pack(CookieStatus.VALID, server, refresh, first);
+        return drainIdleSeconds > 0 && now - last > drainIdleSeconds ? read | IDLE_OVER_DRAIN : read;
+    }
+
+    /** The backend's {@code drain-idle-timeout} in seconds when it applies (insert mode), else 0. */
+    public long drainIdleSeconds() {
+        return drainIdleSeconds;
+    }
+
+    /** Whether values carry first-seen and last-seen dates, so reading one needs the time. */
+    public boolean dated() {
+        return dated;
+    }
+
+    /**
+     * Whether a valid cookie found by {@link #read} was last seen longer ago than the backend's
+     * {@code drain-idle-timeout}: a draining server then loses the session. Never for a cookie without dates (one
+     * issued before dates were configured counts as active, and gets dates on this request).
+     */
+    public static boolean idleOverDrain(long read) {
+        return (read & IDLE_OVER_DRAIN) != 0;
     }
 
     /** The status found by {@link #read}. */
