@@ -86,4 +86,19 @@ class ConfigSummaryTest {
         assertThat(ConfigSummary.describe(ConfigLoader.parse("tether {\n" + BACKENDS, "sum.conf")))
                 .contains("; pool idle 30s, max 64 per thread\n");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "insert         | cookie { name = srv }                               | cookie srv (httponly)",
+        "prefix         | cookie { name = JSESSIONID, mode = prefix, nocache = on } | cookie JSESSIONID (prefix, nocache)",
+        "rewrite        | cookie { name = SERVERID, mode = rewrite }          | cookie SERVERID (rewrite)",
+    })
+    void theCookieModeIsShownUnlessItIsInsert(String what, String cookie, String said) {
+        ProxyConfig c = ConfigLoader.parse("""
+                tether {
+                  backends { app { %s, servers = [ { name = a, address = "127.0.0.1:5001" } ] } }
+                }
+                """.formatted(cookie), "sum.conf");
+        assertThat(ConfigSummary.describe(c)).contains(", " + said + "\n");
+    }
 }
