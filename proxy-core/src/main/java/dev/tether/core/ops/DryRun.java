@@ -102,6 +102,10 @@ public final class DryRun {
             Json.string(out, f.cookieStatus().name());
             out.append(",\"setCookie\":");
             Json.string(out, f.cookieAction() instanceof CookieAction.Set set ? set.setCookieValue() : null);
+            // Rewrite and prefix mode: what the server's own Set-Cookie of that cookie would become.
+            out.append(",\"cookieEdit\":");
+            Json.string(out, f.cookieAction() instanceof CookieAction.Rewrite w
+                    ? (w.prefix() ? "prefix " + w.value() + "~" : "rewrite " + w.value()) : null);
             out.append('}');
         } else if (decision instanceof RouteDecision.Reject r) {
             out.append("{\"decision\":\"reject\",\"status\":").append(r.status()).append(",\"reason\":");
