@@ -272,7 +272,7 @@ public final class Tether {
             }
             RoutingTable compiled =
                     RoutingTable.compile(new RoutingConfig(current.routes(), backends, current.defaultBackend()));
-            server.tables().update(t -> withStates(compiled).withStickTablesOf(t));
+            server.tables().update(t -> withStates(compiled).withStickTablesOf(t).withSlowStartsOf(t));
             return true;
         } finally {
             reshape.unlock();
@@ -450,7 +450,8 @@ public final class Tether {
                 shardPins.reconfigure(next.shardPins());
             }
             // Stick tables whose settings did not change keep their clients (see RoutingTable#withStickTablesOf).
-            RoutingTable table = server.tables().update(t -> withStates(compiled).withStickTablesOf(t));
+            RoutingTable table =
+                    server.tables().update(t -> withStates(compiled).withStickTablesOf(t).withSlowStartsOf(t));
             List<String> problems = server.reconfigure(next);
             for (BackendConfig b : next.routing().backends()) {
                 if (diff.recheck(b.name())) {

@@ -118,6 +118,13 @@ final class BackendSnapshot {
         return new BackendSnapshot(config, servers, index, cookies, table, keep.length - 1, ramps);
     }
 
+    /** This backend with these ramps (per server index, null entries for none), or {@code this} when it has none. */
+    BackendSnapshot withRamps(SlowStart[] next) {
+        SlowStart[] kept = compact(next);
+        return kept == null && ramps == null ? this
+                : new BackendSnapshot(config, servers, index, cookies, stick, keep.length - 1, kept);
+    }
+
     /** This backend without the ramps that are over at {@code nowMillis}, or {@code this} when none is. */
     BackendSnapshot withoutFinishedRamps(long nowMillis) {
         if (ramps == null) {

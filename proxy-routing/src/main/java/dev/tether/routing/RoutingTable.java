@@ -196,6 +196,30 @@ public final class RoutingTable {
         return changed ? new RoutingTable(config, routes, routesByName, Map.copyOf(copy)) : this;
     }
 
+    /**
+     * This table keeping the slow starts still running in {@code previous}, so a reload or a weight change does not
+     * end a ramp early (a recompiled table starts with none). Matched by backend and server name; a server that is
+     * no longer {@code UP} here keeps none.
+     */
+    public RoutingTable withSlowStartsOf(RoutingTable previous) {
+        RoutingTable t = this;
+        for (BackendSnapshot old : previous.backends.values()) {
+            BackendSnapshot mine = backends.get(old.config.name());
+            if (old.ramps == null || mine == null) {
+                continue;
+            }
+            SlowStart[] ramps = new SlowStart[mine.servers.size()];
+            for (int i = 0; i < ramps.length; i++) {
+                Integer was = old.index.get(mine.servers.get(i).name());
+                if (was != null && mine.servers.get(i).state() == ServerState.UP) {
+                    ramps[i] = old.ramps[was];
+                }
+            }
+            t = t.with(mine, mine.withRamps(ramps));
+        }
+        return t;
+    }
+
     /** The stick table of a backend, or {@code null} when it has none (or the backend is unknown). */
     public StickTable stickTable(String backend) {
         BackendSnapshot b = backends.get(backend);

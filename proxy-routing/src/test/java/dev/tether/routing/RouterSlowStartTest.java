@@ -133,4 +133,16 @@ class RouterSlowStartTest {
                 .withServerState("app", "b", ServerState.UP).slowStart("app", "b")).as("no slow start configured")
                 .isNull();
     }
+
+    @Test
+    void aRecompiledTableKeepsTheRampsStillRunning() {
+        RoutingTable ramping = bBackAtT0(twoServers(BalanceAlgorithm.ROUND_ROBIN));
+        SlowStart ramp = ramping.slowStart("app", "b");
+        RoutingTable recompiled = twoServers(BalanceAlgorithm.ROUND_ROBIN);
+        assertThat(recompiled.withSlowStartsOf(ramping).slowStart("app", "b")).isSameAs(ramp);
+        assertThat(recompiled.withSlowStartsOf(ramping).slowStart("app", "a")).isNull();
+        assertThat(recompiled.withServerState("app", "b", ServerState.MAINT).withSlowStartsOf(ramping)
+                .slowStart("app", "b")).as("no longer up").isNull();
+        assertThat(recompiled.withSlowStartsOf(twoServers(BalanceAlgorithm.ROUND_ROBIN))).isSameAs(recompiled);
+    }
 }
