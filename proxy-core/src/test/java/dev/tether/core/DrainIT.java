@@ -43,7 +43,7 @@ class DrainIT {
                   listeners = [ { name = http, address = "127.0.0.1", port = 0 } ]
                   backends.app {
                     balance = first
-                    drain-idle-timeout = 2s
+                    drain-idle-timeout = 3s
                     cookie { name = SRV }
                     servers = [ { name = a, address = "127.0.0.1:%d" }, { name = b, address = "127.0.0.1:%d" } ]
                   }
@@ -108,13 +108,14 @@ class DrainIT {
         tether.setAdminState("app", "a", AdminState.DRAIN);
         String idleCookie = idle.cookie;
         long drained = System.nanoTime();
-        // The active client comes back every 200 ms for 3.5 s, longer than drain-idle-timeout: it stays on a.
+        // The active client comes back every 200 ms for 5 s, longer than drain-idle-timeout: it stays on a (a stall of
+        // under 3 s between two of its requests cannot make it look idle).
         await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     assertThat(active.get()).isEqualTo("a");
-                    return System.nanoTime() - drained > Duration.ofMillis(3500).toNanos();
+                    return System.nanoTime() - drained > Duration.ofMillis(5000).toNanos();
                 });
-        // The idle client, last seen more than 3 s ago, moves to b with a new cookie.
+        // The idle client, last seen 5 s ago, moves to b with a new cookie.
         assertThat(idle.get()).isEqualTo("b");
         assertThat(idle.lastSetCookie).isNotNull().isNotEqualTo(idleCookie);
         assertThat(idle.get()).isEqualTo("b");
