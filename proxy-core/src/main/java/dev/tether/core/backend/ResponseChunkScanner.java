@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Looks at the raw response bytes before {@code HttpClientCodec} for chunk-size lines the decoder would read
@@ -44,7 +45,9 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
     }
 
     private State state = State.HEAD_START;
-    private final StringBuilder line = new StringBuilder();
+    // The line being read, without its LF: whole lines are copied in with one bulk copy, not byte by byte.
+    private byte[] line = new byte[256];
+    private int lineLength;
     private boolean bodylessRequest;
     private long remaining;
     private int status;
@@ -72,22 +75,23 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
         int end = buf.writerIndex();
         int headStart = -1; // where the current response's head began, when it began in this buffer
         int lineStart = start; // where the current chunk-size line began within this buffer
-        for (int i = start; i < end && state != State.PASS_THROUGH; i++) {
-            byte b = buf.getByte(i);
+        int i = start;
+        while (i < end && state != State.PASS_THROUGH) {
             switch (state) {
                 case HEAD_START -> {
                     // The decoder skips control characters and whitespace before a status line.
-                    if ((b & 0xff) > 0x20) {
+                    if ((buf.getByte(i) & 0xff) > 0x20) {
                         headStart = i;
-                        line.setLength(0);
-                        line.append((char) (b & 0xff));
-                        state = State.STATUS_LINE;
+                        lineLength = 0;
+                        state = State.STATUS_LINE; // this byte is the line's first
+                    } else {
+                        i++;
                     }
                 }
                 case BODY -> {
                     long take = Math.min(remaining, end - i);
                     remaining -= take;
-                    i += (int) take - 1;
+                    i += (int) take;
                     if (remaining == 0) {
                         state = State.HEAD_START;
                     }
@@ -95,35 +99,40 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
                 case CHUNK_DATA -> {
                     long take = Math.min(remaining, end - i);
                     remaining -= take;
-                    i += (int) take - 1;
+                    i += (int) take;
                     if (remaining == 0) {
                         remaining = 2;
                         state = State.CHUNK_CRLF;
                     }
                 }
                 case CHUNK_CRLF -> {
+                    i++;
                     if (--remaining == 0) {
-                        line.setLength(0);
-                        lineStart = i + 1;
+                        lineLength = 0;
+                        lineStart = i;
                         state = State.CHUNK_SIZE;
                     }
                 }
                 default -> {
-                    if (b != '\n') {
-                        if (line.length() >= MAX_LINE) {
-                            state = State.PASS_THROUGH;
-                        } else {
-                            line.append((char) (b & 0xff));
-                        }
-                        continue;
+                    int lf = buf.indexOf(i, end, (byte) '\n');
+                    int stop = lf < 0 ? end : lf;
+                    if (lineLength + (stop - i) > MAX_LINE) {
+                        state = State.PASS_THROUGH;
+                        break;
                     }
+                    appendLine(buf, i, stop - i);
+                    if (lf < 0) {
+                        i = end;
+                        break;
+                    }
+                    i = lf + 1;
                     String problem = endOfLine();
                     if (problem != null) {
                         refuse(ctx, buf, start, headStart >= 0 ? headStart : lineStart, problem);
                         return;
                     }
                     if (state == State.CHUNK_SIZE) {
-                        lineStart = i + 1;
+                        lineStart = i;
                     } else if (state == State.HEAD_START) {
                         headStart = -1; // a whole response is done: a later refusal concerns the next one
                     }
@@ -133,19 +142,27 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(buf);
     }
 
+    private void appendLine(ByteBuf buf, int from, int length) {
+        if (lineLength + length > line.length) {
+            line = Arrays.copyOf(line, Math.max(lineLength + length, Math.min(2 * line.length, MAX_LINE)));
+        }
+        buf.getBytes(from, line, lineLength, length);
+        lineLength += length;
+    }
+
     /** A complete line (without its LF) is in {@code line}: act on it; a non-null result refuses the response. */
     private String endOfLine() {
-        int n = line.length();
-        if (n == 0 || line.charAt(n - 1) != '\r') {
+        byte[] b = line;
+        int n = lineLength;
+        lineLength = 0;
+        if (n == 0 || b[n - 1] != '\r') {
             state = State.PASS_THROUGH; // bare LF: leave it to the decoder
             return null;
         }
-        line.setLength(n - 1);
-        String text = line.toString();
-        line.setLength(0);
+        n--;
         switch (state) {
             case STATUS_LINE -> {
-                status = statusOf(text);
+                status = statusOf(b, n);
                 if (status < 0) {
                     state = State.PASS_THROUGH; // the decoder refuses it, or it is not ours to judge
                     return null;
@@ -157,17 +174,17 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
                 state = State.HEADER_LINE;
             }
             case HEADER_LINE -> {
-                if (text.isEmpty()) {
+                if (n == 0) {
                     endOfHead();
                 } else {
-                    header(text);
+                    header(b, n);
                 }
             }
             case CHUNK_SIZE -> {
-                return chunkSize(text);
+                return chunkSize(b, n);
             }
             case TRAILER -> {
-                if (text.isEmpty()) {
+                if (n == 0) {
                     state = State.HEAD_START;
                 }
             }
@@ -176,9 +193,9 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private String chunkSize(String text) {
+    private String chunkSize(byte[] b, int n) {
         int digits = 0;
-        while (digits < text.length() && Character.digit(text.charAt(digits), 16) >= 0) {
+        while (digits < n && hexValue(b[digits]) >= 0) {
             digits++;
         }
         if (digits == 0) {
@@ -187,13 +204,16 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
         if (digits > 16) {
             return "a chunk size has more than 16 hex digits";
         }
-        if (digits < text.length()) {
-            char next = text.charAt(digits);
+        if (digits < n) {
+            byte next = b[digits];
             if (next != ';' && next != ' ' && next != '\t') {
                 return "a chunk size is followed by something other than an extension";
             }
         }
-        long size = Long.parseUnsignedLong(text.substring(0, digits), 16);
+        long size = 0; // up to 16 hex digits: an unsigned 64-bit value, negative here when the top bit is set
+        for (int k = 0; k < digits; k++) {
+            size = size << 4 | hexValue(b[k]);
+        }
         if (size < 0 || size > MAX_CHUNK) {
             return "a chunk is larger than " + MAX_CHUNK + " bytes";
         }
@@ -207,47 +227,118 @@ final class ResponseChunkScanner extends ChannelInboundHandlerAdapter {
     }
 
     /** The status code of {@code HTTP/d.d NNN ...}, or -1. */
-    private static int statusOf(String text) {
-        if (text.length() < 12 || !text.startsWith("HTTP/") || text.charAt(8) != ' ') {
+    private static int statusOf(byte[] b, int n) {
+        if (n < 12 || b[0] != 'H' || b[1] != 'T' || b[2] != 'T' || b[3] != 'P' || b[4] != '/' || b[8] != ' ') {
             return -1;
         }
         int code = 0;
         for (int i = 9; i < 12; i++) {
-            char c = text.charAt(i);
+            byte c = b[i];
             if (c < '0' || c > '9') {
                 return -1;
             }
             code = code * 10 + (c - '0');
         }
-        return text.length() == 12 || text.charAt(12) == ' ' ? code : -1;
+        return n == 12 || b[12] == ' ' ? code : -1;
     }
 
-    private void header(String text) {
-        int colon = text.indexOf(':');
+    private void header(byte[] b, int n) {
+        int colon = indexOf(b, 0, n, (byte) ':');
         if (colon <= 0) {
             state = State.PASS_THROUGH; // the decoder refuses it, or reads it in a way not ours to guess
             return;
         }
-        String name = text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = text.substring(colon + 1).trim();
-        switch (name) {
-            case "content-length" -> {
-                lengthHeaders++;
-                if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(Character::isDigit)) {
-                    framingUnclear = true;
-                } else {
-                    contentLength = Long.parseLong(value);
-                }
-            }
-            case "transfer-encoding" -> {
-                String v = value.toLowerCase(Locale.ROOT);
-                if (chunked || !(v.equals("chunked") || v.endsWith(",chunked") || v.endsWith(", chunked"))) {
-                    framingUnclear = true; // a body read until close, or one the decoder refuses
-                }
-                chunked = true;
-            }
-            default -> { }
+        // Name and value without surrounding whitespace and controls, as String.trim() leaves them.
+        int nameFrom = 0;
+        int nameTo = colon;
+        while (nameFrom < nameTo && (b[nameFrom] & 0xff) <= ' ') {
+            nameFrom++;
         }
+        while (nameTo > nameFrom && (b[nameTo - 1] & 0xff) <= ' ') {
+            nameTo--;
+        }
+        int from = colon + 1;
+        int to = n;
+        while (from < to && (b[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (b[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        if (equalsIgnoreCase(b, nameFrom, nameTo, CONTENT_LENGTH)) {
+            lengthHeaders++;
+            int length = to - from;
+            boolean digits = length > 0 && length <= 18;
+            long value = 0;
+            for (int k = from; digits && k < to; k++) {
+                digits = b[k] >= '0' && b[k] <= '9';
+                value = value * 10 + (b[k] - '0');
+            }
+            if (digits) {
+                contentLength = value;
+            } else {
+                framingUnclear = true;
+            }
+        } else if (equalsIgnoreCase(b, nameFrom, nameTo, TRANSFER_ENCODING)) {
+            boolean endsInChunked = equalsIgnoreCase(b, from, to, CHUNKED)
+                    || endsWithIgnoreCase(b, from, to, COMMA_CHUNKED)
+                    || endsWithIgnoreCase(b, from, to, COMMA_SPACE_CHUNKED);
+            if (chunked || !endsInChunked) {
+                framingUnclear = true; // a body read until close, or one the decoder refuses
+            }
+            chunked = true;
+        }
+    }
+
+    private static final byte[] CONTENT_LENGTH = ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] CHUNKED = ascii("chunked");
+    private static final byte[] COMMA_CHUNKED = ascii(",chunked");
+    private static final byte[] COMMA_SPACE_CHUNKED = ascii(", chunked");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code b[from, to)} is {@code lower}, ignoring ASCII case. */
+    private static boolean equalsIgnoreCase(byte[] b, int from, int to, byte[] lower) {
+        return to - from == lower.length && endsWithIgnoreCase(b, from, to, lower);
+    }
+
+    private static boolean endsWithIgnoreCase(byte[] b, int from, int to, byte[] lower) {
+        int at = to - lower.length;
+        if (at < from) {
+            return false;
+        }
+        for (int k = 0; k < lower.length; k++) {
+            byte c = b[at + k];
+            if ((c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c) != lower[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int hexValue(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte c) {
+        for (int k = from; k < to; k++) {
+            if (b[k] == c) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     private void endOfHead() {

@@ -231,7 +231,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null) {
+        if (backend != null && !requestSent) {
+            // Body chunks written in this read; a request sent whole was flushed already (onRequestSent).
             backend.channel().flush();
         }
         readClientIfWanted();
