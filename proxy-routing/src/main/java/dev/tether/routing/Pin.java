@@ -5,6 +5,7 @@ import dev.tether.routing.config.HashConfig;
 import dev.tether.routing.config.UnavailablePolicy;
 import dev.tether.routing.match.UuidFinder;
 import dev.tether.routing.match.UuidShardMap;
+import java.util.function.IntPredicate;
 
 /** The part of a route that pins a request to one server of its backend: use-server, a shard map or a hash. */
 interface Pin {
@@ -69,6 +70,15 @@ interface Pin {
         public int fallback(RequestView request, BackendSnapshot backend) {
             long hash = hash(request);
             return hash == NO_KEY ? -1 : ring.next(hash, i -> backend.servers.get(i).state().acceptsSticky());
+        }
+
+        /**
+         * The first server after the key's owner on the ring that {@code usable} accepts, or -1 (no key, or none).
+         * A retry walks the same order as a fallback, so every retry of one key goes to the same next server.
+         */
+        int walk(RequestView request, IntPredicate usable) {
+            long hash = hash(request);
+            return hash == NO_KEY ? -1 : ring.next(hash, usable);
         }
 
         @Override

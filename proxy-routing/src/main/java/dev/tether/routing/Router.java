@@ -194,8 +194,12 @@ public final class Router {
      * <p>Returns {@code Reject(503, PINNED_SERVER_UNAVAILABLE)} when {@code failed} was pinned by a {@code refuse}
      * rule or by a stick table that refuses, {@code Reject(503, NO_SERVER_UP)} when it followed a cookie on a backend
      * without redispatch or when no server is left, and otherwise {@code Forward(REDISPATCHED)} with a new cookie
-     * for the new server. Unless a rule pinned {@code failed}, the backend's stick table then holds the new server
-     * for the request's key.
+     * for the new server. A {@code hash} route's key walks on along its ring (the next usable server not avoided);
+     * other requests are balanced. Unless a rule pinned {@code failed}, the backend's stick table then holds the
+     * new server for the request's key.
+     *
+     * <p>There is no precomputed list of fallbacks in a {@code Forward}: this method is that list, evaluated lazily
+     * against the table and load of the moment (see proxy-routing/README.md, "Redispatch").
      */
     public RouteDecision reroute(
             RequestView request, RoutingTable table, RouteDecision.Forward failed, Set<String> avoid) {
@@ -226,7 +230,19 @@ public final class Router {
         }
         Set<String> skip = new HashSet<>(avoid);
         skip.add(failed.server().id());
-        Server picked = pick(backend, skip);
+        Server picked = null;
+        if (route != null && route.pin() instanceof Pin.Hash hash) {
+            // A hashed key walks its ring, as its fallback does: every retry of one key tries the same servers in
+            // the same order, and the order is computed from the table and avoid set of this retry.
+            int next = hash.walk(request, i -> {
+                Server s = backend.servers.get(i);
+                return s.state().acceptsSticky() && !skip.contains(s.id());
+            });
+            picked = next >= 0 ? backend.servers.get(next) : null;
+        }
+        if (picked == null) {
+            picked = pick(backend, skip);
+        }
         if (picked == null) {
             return new RouteDecision.Reject(503, Reason.NO_SERVER_UP, rule, "no other server is available");
         }

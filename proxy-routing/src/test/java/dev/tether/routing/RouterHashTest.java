@@ -14,6 +14,7 @@ import dev.tether.routing.model.ServerState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +56,31 @@ class RouterHashTest {
         }
         assertThat(counts).containsOnlyKeys("s1", "s2", "s3");
         assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(700, 1300));
+    }
+
+    @Test
+    void retriesOfAHashedKeyWalkTheRingInOneOrder() {
+        RoutingTable t = table("header:X-Tenant", null);
+        for (int i = 0; i < 100; i++) {
+            TestRequest r = request("t" + i);
+            RouteDecision.Forward owner = (RouteDecision.Forward) router.route(r, t);
+            RouteDecision.Forward second = (RouteDecision.Forward) router.reroute(r, t, owner, Set.of());
+            // Exactly where the ring fallback sends the key when its owner is down.
+            RouteDecision.Forward fallback = (RouteDecision.Forward) router.route(r,
+                    t.withServerState("app", owner.server().name(), ServerState.DOWN));
+            assertThat(second.server()).isEqualTo(fallback.server());
+            assertThat(second.reason()).isEqualTo(Reason.REDISPATCHED);
+            for (int j = 0; j < 3; j++) {
+                assertThat(((RouteDecision.Forward) router.reroute(r, t, owner, Set.of())).server())
+                        .as("the same order every time").isEqualTo(second.server());
+            }
+            RouteDecision third = router.reroute(r, t, second, Set.of(owner.server().id()));
+            assertThat(((RouteDecision.Forward) third).server()).isNotIn(owner.server(), second.server());
+            RouteDecision none = router.reroute(r, t, (RouteDecision.Forward) third,
+                    Set.of(owner.server().id(), second.server().id()));
+            assertThat(((RouteDecision.Forward) none).server().name()).as("the backup, through the balancer")
+                    .isEqualTo("b");
+        }
     }
 
     @Test
