@@ -80,6 +80,48 @@ class LoadBalancersTest {
         assertThat(lb.pick(load, Set.of("app/a")).name()).isEqualTo("c");
     }
 
+    /**
+     * The scan stops early at an idle server and skips avoided ones in a separate loop: check it still returns exactly
+     * what the plain definition does, the first server from the rotating offset with the lowest in-flight/weight.
+     */
+    @Test
+    void leastConnectionsAgreesWithTheNaiveDefinitionOnRandomLoads() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 2000; trial++) {
+            int n = 1 + random.nextInt(12);
+            List<Server> servers = new ArrayList<>();
+            Map<String, Integer> inFlight = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                servers.add(server("s" + i, 1 + random.nextInt(4)));
+                inFlight.put("s" + i, random.nextInt(4)); // small values: many ties and idle servers
+            }
+            Set<String> avoid = new java.util.HashSet<>();
+            if (random.nextBoolean()) {
+                for (int i = 0; i < n; i++) {
+                    if (random.nextInt(3) == 0) {
+                        avoid.add("app/s" + i);
+                    }
+                }
+            }
+            LoadBalancer lb = new LeastConnections(servers);
+            LoadSignal load = s -> inFlight.get(s.name());
+            for (int pick = 0; pick < 3; pick++) { // offsets 0, 1, 2
+                Server expected = null;
+                for (int k = 0; k < n; k++) {
+                    Server s = servers.get((pick + k) % n);
+                    if (avoid.contains(s.id())) {
+                        continue;
+                    }
+                    if (expected == null || (long) inFlight.get(s.name()) * expected.config().weight()
+                            < (long) inFlight.get(expected.name()) * s.config().weight()) {
+                        expected = s;
+                    }
+                }
+                assertThat(lb.pick(load, avoid)).as("trial %d pick %d", trial, pick).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void leastConnectionsSpreadsTiesRoundRobin() {
         LoadBalancer lb = new LeastConnections(List.of(server("a", 1), server("b", 1), server("c", 1)));
