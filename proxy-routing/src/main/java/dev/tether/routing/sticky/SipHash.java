@@ -70,6 +70,99 @@ public final class SipHash {
         return v0 ^ v1 ^ v2 ^ v3;
     }
 
+    /**
+     * SipHash-2-4 of the bytes {@code pad(s[from, to)) || w0 || w1 || n}: the low byte of each char, zero-padded to
+     * a multiple of 8 bytes, then the first {@code words} (0, 1 or 2) of {@code w0}, {@code w1} as little-endian
+     * 64-bit words, then one byte {@code n = to - from} (below 256). The trailing length makes the encoding
+     * unambiguous: no string and words give the bytes of another string and other words. Cookie tags sign the
+     * server id this way and the dates as the numbers already parsed, so checking a tag reads no date characters, and
+     * a known server's part is absorbed once ({@link #absorbPadded}).
+     */
+    public long hashPadded(CharSequence s, int from, int to, int words, long w0, long w1) {
+        long v0 = k0 ^ 0x736f6d6570736575L;
+        long v1 = k1 ^ 0x646f72616e646f6dL;
+        long v2 = k0 ^ 0x6c7967656e657261L;
+        long v3 = k1 ^ 0x7465646279746573L;
+        for (int i = from; i < to; i += 8) {
+            long m = word(s, i, Math.min(8, to - i));
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) {
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        return finish(v0, v1, v2, v3, to - from, words, w0, w1);
+    }
+
+    /**
+     * Stores in {@code state[at..at+3]} the SipHash state after {@code pad(s[from, to))}, so that
+     * {@link #hashFrom} can finish {@link #hashPadded} for that prefix without reading it again.
+     */
+    public void absorbPadded(CharSequence s, int from, int to, long[] state, int at) {
+        long v0 = k0 ^ 0x736f6d6570736575L;
+        long v1 = k1 ^ 0x646f72616e646f6dL;
+        long v2 = k0 ^ 0x6c7967656e657261L;
+        long v3 = k1 ^ 0x7465646279746573L;
+        for (int i = from; i < to; i += 8) {
+            long m = word(s, i, Math.min(8, to - i));
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) {
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        state[at] = v0;
+        state[at + 1] = v1;
+        state[at + 2] = v2;
+        state[at + 3] = v3;
+    }
+
+    /**
+     * Finishes {@link #hashPadded} from a state {@link #absorbPadded} stored at {@code state[at]} for a string of
+     * {@code length} chars.
+     */
+    public static long hashFrom(long[] state, int at, int length, int words, long w0, long w1) {
+        return finish(state[at], state[at + 1], state[at + 2], state[at + 3], length, words, w0, w1);
+    }
+
+    private static long finish(long v0, long v1, long v2, long v3, int length, int words, long w0, long w1) {
+        for (int w = 0; w < words; w++) {
+            long m = w == 0 ? w0 : w1;
+            v3 ^= m;
+            for (int r = 0; r < 2; r++) {
+                v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+                v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+                v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+                v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+            }
+            v0 ^= m;
+        }
+        // Every block so far was full: the last holds the length byte, and the total length mod 256 on top.
+        long b = ((long) (((length + 7) & ~7) + 8 * words + 1) << 56) | (length & 0xff);
+        v3 ^= b;
+        for (int r = 0; r < 2; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        v0 ^= b;
+        v2 ^= 0xff;
+        for (int r = 0; r < 4; r++) {
+            v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+            v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+            v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+            v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+        }
+        return v0 ^ v1 ^ v2 ^ v3;
+    }
+
     private static long word(CharSequence s, int from, int count) {
         long m = 0;
         for (int i = 0; i < count; i++) {

@@ -34,8 +34,9 @@ import java.util.Map;
  *       drain-idle-timeout, so an active session costs one {@code Set-Cookie} per quarter period, and a session idle
  *       for less than three quarters of it never expires nor leaves a draining server. These dates are what lets
  *       every Tether instance judge idleness the same way with no shared state.
- *   <li>{@code TAG}: when a key is set, 16 hex digits of SipHash-2-4 over everything before it, with a key derived
- *       from the configured key and the cookie name. A value that fails it is {@link CookieStatus#INVALID}.
+ *   <li>{@code TAG}: when a key is set, 16 hex digits of SipHash-2-4 over the id and the dates (as numbers, see
+ *       {@link #expectedTag}), with a key derived from the configured key and the cookie name. A value that fails it is
+ *       {@link CookieStatus#INVALID}.
  * </ul>
  *
  * <p>{@link #read} parses without allocating: it compares regions of the value in place and returns its findings
@@ -58,6 +59,8 @@ public final class StickyCookies {
     private final int idLength;
     private final int[] slots;
     private final SipHash signer;
+    // With a key: per server, the tag's SipHash state after its id (four longs each), see #expectedTag.
+    private final long[] macStates;
     private final boolean dated;
     private final long maxIdleSeconds;
     private final long maxLifeSeconds;
@@ -121,6 +124,12 @@ public final class StickyCookies {
                 throw new IllegalArgumentException("cookie " + config.name() + ": servers " + other + " and " + name
                         + " have the same cookie id " + ids[i] + "; rename one of them, change cookie.key or set a"
                         + " different server cookie");
+            }
+        }
+        this.macStates = new long[4 * ids.length];
+        if (signer != null) {
+            for (int i = 0; i < ids.length; i++) {
+                signer.absorbPadded(ids[i], 0, ids[i].length(), macStates, 4 * i);
             }
         }
         int common = ids.length == 0 ? -1 : ids[0].length();
@@ -246,21 +255,18 @@ public final class StickyCookies {
             return invalid();
         }
         int end = len;
+        long tag = 0;
         if (signer != null) {
             int dot = len - TAG_DIGITS - 1;
             if (dot < 1 || value.charAt(dot) != '.') {
                 return invalid();
             }
-            long tag = 0;
             for (int i = dot + 1; i < len; i++) {
                 int d = hexDigit(value.charAt(i));
                 if (d < 0) {
                     return invalid();
                 }
                 tag = (tag << 4) | d;
-            }
-            if (signer.hash(value, 0, dot) != tag) {
-                return invalid();
             }
             end = dot;
         }
@@ -273,27 +279,38 @@ public final class StickyCookies {
                 idEnd = end;
             }
         }
+        // Dates are parsed once, before the tag is checked: the tag signs them as numbers (see #expectedTag).
+        long first = -1;
+        long last = -1;
+        if (idEnd < end && (dated || signer != null)) {
+            int mid = value.indexOf('.', idEnd + 1);
+            if (mid < 0 || mid >= end) {
+                return invalid();
+            }
+            first = hex(value, idEnd + 1, mid);
+            last = hex(value, mid + 1, end);
+            if (first < 0 || last < 0 || last < first) {
+                return invalid();
+            }
+        }
         int server = lookup(value, 0, idEnd);
+        if (server < 0 && !idChars(value, idEnd)) {
+            return invalid();
+        }
+        if (signer != null && tag != expectedTag(value, idEnd, server, first, last)) {
+            return invalid();
+        }
         if (server < 0) {
-            // Shaped like an id but naming no server: a removed server, or another key. Anything else is garbage.
-            return idChars(value, idEnd) ? pack(CookieStatus.SERVER_UNKNOWN, NO_SERVER, false, 0) : invalid();
+            // Shaped like an id (and signed, with a key) but naming no server: a removed server, or another key.
+            return pack(CookieStatus.SERVER_UNKNOWN, NO_SERVER, false, 0);
         }
         long now = nowMillis / 1000;
         if (!dated) {
             return pack(CookieStatus.VALID, server, false, 0);
         }
-        if (idEnd == end) {
+        if (first < 0) {
             // Issued before dates were configured: accept it once and give it dates.
             return pack(CookieStatus.VALID, server, true, now);
-        }
-        int mid = value.indexOf('.', idEnd + 1);
-        if (mid < 0 || mid >= end) {
-            return invalid();
-        }
-        long first = hex(value, idEnd + 1, mid);
-        long last = hex(value, mid + 1, end);
-        if (first < 0 || last < 0 || last < first) {
-            return invalid();
         }
         if (maxLifeSeconds > 0 && now - first > maxLifeSeconds) {
             return pack(CookieStatus.EXPIRED, NO_SERVER, false, 0);
@@ -325,6 +342,32 @@ public final class StickyCookies {
         return (read & IDLE_OVER_DRAIN) != 0;
     }
 
+    /**
+     * The tag of a value with id {@code value[0, idEnd)} (server {@code server}, or -1 when it names none) and dates
+     * {@code first}, {@code last} (-1 when absent): SipHash-2-4 over the id, zero-padded to 8 bytes, the dates as
+     * one 64-bit word {@code first << 32 | last} (two words past 2106), and the id's length
+     * ({@link SipHash#hashPadded}). A known server's id was absorbed when the table was built, so a request costs one
+     * block and the finalization, and no character of the dates is read twice.
+     */
+    private long expectedTag(String value, int idEnd, int server, long first, long last) {
+        int words;
+        long w0 = 0;
+        long w1 = 0;
+        if (first < 0) {
+            words = 0;
+        } else if (((first | last) >>> 32) == 0) {
+            words = 1;
+            w0 = first << 32 | last;
+        } else {
+            words = 2;
+            w0 = first;
+            w1 = last;
+        }
+        return server >= 0
+                ? SipHash.hashFrom(macStates, 4 * server, ids[server].length(), words, w0, w1)
+                : signer.hashPadded(value, 0, idEnd, words, w0, w1);
+    }
+
     /** The status found by {@link #read}. */
     public static CookieStatus status(long read) {
         return STATUSES[(int) (read & 0xf)];
@@ -353,7 +396,8 @@ public final class StickyCookies {
             v.append('.').append(Long.toHexString(firstSeenSeconds)).append('.').append(Long.toHexString(nowSeconds));
         }
         if (signer != null) {
-            String tag = Long.toHexString(signer.hash(v, 0, v.length()));
+            long first = dated ? firstSeenSeconds : -1;
+            String tag = Long.toHexString(expectedTag(ids[server], ids[server].length(), server, first, nowSeconds));
             v.append('.');
             for (int i = tag.length(); i < TAG_DIGITS; i++) {
                 v.append('0');

@@ -91,6 +91,25 @@ class StickyCookiesTest {
     }
 
     @Test
+    void aSignedCookieOfARemovedServerIsUnknownAndAForgedOneInvalid() {
+        // The tag of an id no server has is computed from the value itself, not from a precomputed server state.
+        StickyCookies before = new StickyCookies(config(Duration.ofHours(1), Duration.ZERO, KEY), SERVERS);
+        StickyCookies after = new StickyCookies(config(Duration.ofHours(1), Duration.ZERO, KEY), SERVERS.subList(0, 2));
+        String removed = before.value(2, T0 / 1000, T0 / 1000);
+        assertThat(StickyCookies.status(after.read(removed, T0))).isEqualTo(CookieStatus.SERVER_UNKNOWN);
+        String forged = "0badc0de" + removed.substring(8);
+        assertThat(StickyCookies.status(after.read(forged, T0))).isEqualTo(CookieStatus.INVALID);
+        // Undated signed values of removed servers too, and dates past 2106 take the two-word form.
+        StickyCookies undated = new StickyCookies(config(Duration.ZERO, Duration.ZERO, KEY), SERVERS);
+        StickyCookies undatedAfter = new StickyCookies(config(Duration.ZERO, Duration.ZERO, KEY), SERVERS.subList(0, 2));
+        assertThat(StickyCookies.status(undatedAfter.read(undated.value(2, 0, 0), T0)))
+                .isEqualTo(CookieStatus.SERVER_UNKNOWN);
+        long far = 1L << 33;
+        assertThat(StickyCookies.status(before.read(before.value(1, far, far), far * 1000)))
+                .isEqualTo(CookieStatus.VALID);
+    }
+
+    @Test
     void removingTheKeyKeepsIdsButNotAnUnsignedReading() {
         // With a key, ids are keyed: an unsigned config does not know them, so such cookies are re-balanced once.
         StickyCookies keyed = new StickyCookies(config(Duration.ZERO, Duration.ZERO, KEY), SERVERS);
