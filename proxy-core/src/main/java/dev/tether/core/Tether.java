@@ -122,7 +122,8 @@ public final class Tether {
                 : ExchangeListeners.of(new AccessLog(), extra);
         ShardPinTable shardPins = new ShardPinTable(config.shardPins());
         ProxyServer server = new ProxyServer(config, tables, events, shardPins).start();
-        metrics.bindSessions(server.inFlight()::inFlight).bindPooledIdle(server.connector()::idleConnections)
+        metrics.bindSessionReaders(id -> server.inFlight().counter(id)::get)
+                .bindPooledIdle(server.connector()::idleConnections)
                 .bindPinnedSessions(server.sessions()::count);
         Tether tether = new Tether(server, metrics, shardPins);
         try {

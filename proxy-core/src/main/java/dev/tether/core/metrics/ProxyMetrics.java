@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -78,13 +80,17 @@ public final class ProxyMetrics implements ExchangeListener {
     private final ConcurrentHashMap<String, ListenerMeters> listeners = new ConcurrentHashMap<>();
     private final long startMillis;
     private volatile RoutingTable observed;
-    private volatile ToIntFunction<String> sessions = serverId -> 0;
+    private volatile Function<String, IntSupplier> sessions = serverId -> () -> 0;
     private volatile IntSupplier pooledIdle = () -> 0;
     private volatile ToIntFunction<String> pinned = serverId -> 0;
 
-    /** Metrics on a new Prometheus registry and the system clock. */
+    /**
+     * Metrics on a new Prometheus registry and the system clock. The registry reads wall time from {@link
+     * CoarseClock}: its timers would otherwise call {@code System.currentTimeMillis()} four times per exchange.
+     */
     public ProxyMetrics(Supplier<RoutingTable> table) {
-        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), table, Clock.systemUTC());
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), CoarseClock.INSTANCE),
+                table, Clock.systemUTC());
     }
 
     /**
@@ -118,10 +124,19 @@ public final class ProxyMetrics implements ExchangeListener {
     /**
      * Where "current sessions" come from: requests in flight on a server, by {@code backend/server} id. Called on
      * every finished exchange (on event loops) and on scrapes (admin thread), so it must be a cheap thread-safe
-     * lookup.
+     * lookup. Prefer {@link #bindSessionReaders}, which is looked up once per server.
      */
     public ProxyMetrics bindSessions(ToIntFunction<String> inFlight) {
-        this.sessions = inFlight;
+        return bindSessionReaders(serverId -> () -> inFlight.applyAsInt(serverId));
+    }
+
+    /**
+     * Where "current sessions" come from: for a {@code backend/server} id, a reader of that server's requests in
+     * flight ({@code InFlightCounters.counter(id)::get}). Asked once per server, so an exchange reads its server's
+     * counter without a map lookup; the reader is called on event loops and the admin thread.
+     */
+    public ProxyMetrics bindSessionReaders(Function<String, IntSupplier> readers) {
+        this.sessions = readers;
         return this;
     }
 
@@ -180,7 +195,7 @@ public final class ProxyMetrics implements ExchangeListener {
             s.error(termination).increment();
         }
         if (r.server() != null) {
-            s.sampleSessions(sessions.applyAsInt(s.id));
+            s.sampleSessions(s.sessions());
         }
     }
 
@@ -338,8 +353,7 @@ public final class ProxyMetrics implements ExchangeListener {
                     .strongReference(true)
                     .register(registry));
         }
-        s.stateGauges.add(Gauge.builder("tether.server.sessions", s,
-                        m -> sessions.applyAsInt(m.id))
+        s.stateGauges.add(Gauge.builder("tether.server.sessions", s, ServerMeters::sessions)
                 .description("Requests in flight on the server")
                 .tags("backend", s.backend, "server", s.server)
                 .strongReference(true)
@@ -366,7 +380,7 @@ public final class ProxyMetrics implements ExchangeListener {
             for (Server server : t.servers(b.name())) {
                 ServerMeters s = server(b.name(), server.name());
                 ServerConfig c = server.config();
-                int current = sessions.applyAsInt(s.id);
+                int current = s.sessions();
                 s.sampleSessions(current);
                 LastCheck check = s.lastCheck;
                 servers.add(new ServerStats(b.name(), server.name(), server.state(), s.stateSinceMillis,
@@ -487,6 +501,8 @@ public final class ProxyMetrics implements ExchangeListener {
                 .register(registry);
     }
 
+    private record SessionReader(Function<String, IntSupplier> binding, IntSupplier reader) {}
+
     private record LastCheck(boolean passed, long atMillis, long latencyNanos, String detail) {}
 
     private final class BackendMeters {
@@ -576,6 +592,8 @@ public final class ProxyMetrics implements ExchangeListener {
         volatile ServerState state;
         volatile long stateSinceMillis;
         volatile LastCheck lastCheck;
+        /** This server's reader, looked up on first use and again after a new binding. */
+        volatile SessionReader sessionReader;
 
         ServerMeters(String backend, String server) {
             this.backend = backend;
@@ -659,6 +677,16 @@ public final class ProxyMetrics implements ExchangeListener {
                 }
             }
             return sum;
+        }
+
+        int sessions() {
+            Function<String, IntSupplier> binding = ProxyMetrics.this.sessions;
+            SessionReader r = sessionReader;
+            if (r == null || r.binding != binding) {
+                r = new SessionReader(binding, binding.apply(id));
+                sessionReader = r;
+            }
+            return r.reader.getAsInt();
         }
 
         void sampleSessions(int current) {

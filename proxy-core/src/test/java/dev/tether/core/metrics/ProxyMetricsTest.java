@@ -2,6 +2,7 @@ package dev.tether.core.metrics;
 
 import static dev.tether.core.log.Exchanges.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tether.core.log.TerminationState;
 import dev.tether.health.ProbeFailure;
@@ -12,9 +13,12 @@ import dev.tether.routing.model.ServerState;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -293,6 +297,41 @@ class ProxyMetricsTest {
         assertThat(s2.lastCheckLatencyNanos()).isEqualTo(40_000_000L);
         assertThat(s2.lastCheckDetail()).isEqualTo("status 503");
         assertThat(serverStats("api", "s1").lastCheckDetail()).isEqualTo("status 200 in 3 ms");
+    }
+
+    @Test
+    void sessionReadersAreLookedUpOncePerServerAndAgainAfterANewBinding() {
+        Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
+        List<String> lookups = new ArrayList<>();
+        metrics.bindSessionReaders(id -> {
+            lookups.add(id);
+            return counters.computeIfAbsent(id, k -> new AtomicInteger())::get;
+        });
+        for (int i = 1; i <= 3; i++) {
+            counters.computeIfAbsent("api/s1", k -> new AtomicInteger()).set(i * 2);
+            metrics.exchangeFinished(exchange().to("api", "s1").status(200).build());
+        }
+        assertThat(lookups).containsExactly("api/s1");
+        assertThat(serverStats("api", "s1").maxSessions()).isEqualTo(6);
+
+        metrics.bindSessionReaders(id -> () -> 9);
+        metrics.exchangeFinished(exchange().to("api", "s1").status(200).build());
+        assertThat(serverStats("api", "s1").maxSessions()).isEqualTo(9);
+        assertThat(scrape().value("tether_server_sessions", "backend", "api", "server", "s1")).isEqualTo(9.0);
+    }
+
+    @Test
+    void theDefaultRegistryReadsACoarseWallClockThatKeepsMoving() {
+        long before = System.currentTimeMillis();
+        ProxyMetrics defaults = new ProxyMetrics(table::get);
+        long first = defaults.registry().config().clock().wallTime();
+
+        assertThat(defaults.registry().config().clock()).isSameAs(CoarseClock.INSTANCE);
+        assertThat(first).isBetween(before - 1_000, System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(5)).until(() -> CoarseClock.INSTANCE.wallTime() > first);
+        defaults.exchangeFinished(exchange().millis(3, 4).build());
+        assertThat(new PrometheusText(defaults.scrape()).value("tether_response_seconds_count", "backend", "api",
+                "server", "s1")).isEqualTo(1.0);
     }
 
     @Test
