@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What do request metrics cost per exchange? {@code exchangeFinished} is what every finished request does in
  * {@link ProxyMetrics} (the listener {@code -Dtether.metrics=off} leaves out): count it by backend, server, status
- * class and method, record the two latency histograms and the body bytes, sample the server's sessions. The inputs
+ * class and method, record the latency histograms (response, total, request read) and the body bytes, sample the
+ * server's sessions. The inputs
  * are 1 024 precomputed records over two servers, mostly {@code GET 200} with some 404s, 503s and POSTs, latencies
  * from 0.2 to 40 ms, as {@code bench/run.sh}'s keepalive-small sends them. {@code record} is the allocation of the
  * {@link ExchangeRecord} itself, which every exchange makes whether metrics are on or not.
@@ -71,7 +72,7 @@ public class ProxyMetricsBenchmark {
 
     private static ExchangeRecord record(String backend, String server, String method, int status, long response) {
         return new ExchangeRecord("http", "127.0.0.1", 40000, 1_800_000_000_000L, method, "/small", backend, server,
-                "BALANCED", "NONE", false, 1, status, method.equals("POST") ? 512 : 0, 100, -1, 20_000,
+                "BALANCED", "NONE", false, 1, status, method.equals("POST") ? 512 : 0, 100, 15_000, -1, 20_000,
                 response, response + 30_000, TerminationState.NORMAL, false);
     }
 

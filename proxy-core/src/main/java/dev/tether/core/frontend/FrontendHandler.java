@@ -127,6 +127,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private String peerText;
     private long startNanos;
     private long startMillis;
+    /** When the first byte of the next request head arrived, if {@link #headStarted}: the start of Tq. */
+    private long headStartNanos;
+    private boolean headStarted;
+    /** Tq of the current exchange: first byte of the head to the complete head, -1 when not seen. */
+    private long requestReadNanos = -1;
     private RoutingTable table;
     private NettyRequestView view;
     private RouteDecision.Forward decision;
@@ -196,6 +201,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (phase == Phase.IDLE && request == null) {
             // First byte of a new request: the whole head must now arrive within http-request-timeout.
             arm(Phase.REQUEST_HEAD, context.listener().httpRequestTimeout());
+            headStartNanos = deadlineNanos - timeoutNanos; // the time arm() just read
+            headStarted = true;
         } else if (phase == Phase.REQUEST_BODY) {
             touch();
         }
@@ -294,6 +301,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         headRequest = HttpMethod.HEAD.equals(head.method());
         startNanos = System.nanoTime();
         startMillis = System.currentTimeMillis();
+        requestReadNanos = headStarted ? Math.max(0, startNanos - headStartNanos) : -1;
+        headStarted = false;
         requestComplete = false;
 
         DecoderResult result = head.decoderResult();
@@ -1163,6 +1172,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 status,
                 bytesIn,
                 bytesOut,
+                requestReadNanos,
                 queueNanos,
                 connectNanos,
                 responseNanos,
@@ -1177,6 +1187,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         exchangeSeq++;
         queued = false;
         queueNanos = -1;
+        requestReadNanos = -1;
         method = null;
         uri = null;
         view = null;

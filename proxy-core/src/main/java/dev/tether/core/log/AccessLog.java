@@ -9,15 +9,17 @@ import org.slf4j.LoggerFactory;
  * Writes one line per finished exchange to the slf4j logger {@value #LOGGER}, in a HAProxy-like format:
  *
  * <pre>
- * 127.0.0.1:50412 [22/Nov/2026:00:52:09.123] main api/s1 0/1/12/15 200 0/5120 -- VALID/- STICKY_COOKIE 1 "GET /project/42?x=1"
- * |               |                          |    |      |          |   |      |  |       |             | |
- * client ip:port  request head arrived (UTC) |    |      |          |   |      |  |       reason        | request line
- *                                   listener    backend/server      |   |      |  sticky cookie seen/set  attempts
- *                                               Tw/Tc/Tr/Tt (ms)  status |      termination state (TerminationState)
- *                                                                    bytes in/out (bodies)
+ * 127.0.0.1:50412 [22/Nov/2026:00:52:09.123] main api/s1 0/0/1/12/15 200 0/5120 -- VALID/- STICKY_COOKIE 1 "GET /project/42?x=1"
+ * |               |                          |    |      |            |   |      |  |       |             | |
+ * client ip:port  request head arrived (UTC) |    |      |            |   |      |  |       reason        | request line
+ *                                   listener    backend/server        |   |      |  sticky cookie seen/set  attempts
+ *                                               Tq/Tw/Tc/Tr/Tt (ms) status |      termination state (TerminationState)
+ *                                                                      bytes in/out (bodies)
  * </pre>
  *
  * <ul>
+ *   <li>{@code Tq} (HAProxy's {@code TR}) first byte of the request head to the complete head: a slow client or a
+ *       slowloris shows here; -1 for a pipelined request whose bytes came with the one before it.
  *   <li>{@code Tw} queue wait, {@code Tc} connect (last attempt), {@code Tr} request head in to response head out,
  *       {@code Tt} request head in to last byte out; -1 when the phase did not happen. Unlike HAProxy's {@code Tr},
  *       ours includes {@code Tw} and {@code Tc}: it is what the client waited for the response head.
@@ -99,7 +101,8 @@ public final class AccessLog implements ExchangeListener {
         token(out, r.listener()).append(' ');
         token(out, r.backend()).append('/');
         token(out, r.server()).append(' ');
-        out.append(millis(r.queueNanos())).append('/').append(millis(r.connectNanos())).append('/')
+        out.append(millis(r.requestReadNanos())).append('/')
+                .append(millis(r.queueNanos())).append('/').append(millis(r.connectNanos())).append('/')
                 .append(millis(r.responseNanos())).append('/').append(millis(r.totalNanos())).append(' ');
         out.append(r.status()).append(' ');
         out.append(r.bytesIn()).append('/').append(r.bytesOut()).append(' ');
@@ -114,7 +117,8 @@ public final class AccessLog implements ExchangeListener {
 
     /**
      * The JSON line for {@code r}: {@code time} (ISO-8601 UTC), {@code client}, {@code clientPort},
-     * {@code listener}, {@code backend}, {@code server} (null when none), {@code queueMs}, {@code connectMs},
+     * {@code listener}, {@code backend}, {@code server} (null when none), {@code requestReadMs}, {@code queueMs},
+     * {@code connectMs},
      * {@code responseMs}, {@code totalMs} (-1 when the phase did not happen), {@code status}, {@code bytesIn},
      * {@code bytesOut}, {@code termination} (two-letter code), {@code cookie}, {@code cookieSet}, {@code reason},
      * {@code attempts}, {@code method}, {@code uri}, {@code tunnel}.
@@ -130,7 +134,8 @@ public final class AccessLog implements ExchangeListener {
         Json.string(out, r.backend());
         out.append(",\"server\":");
         Json.string(out, r.server());
-        out.append(",\"queueMs\":").append(millis(r.queueNanos()))
+        out.append(",\"requestReadMs\":").append(millis(r.requestReadNanos()))
+                .append(",\"queueMs\":").append(millis(r.queueNanos()))
                 .append(",\"connectMs\":").append(millis(r.connectNanos()))
                 .append(",\"responseMs\":").append(millis(r.responseNanos()))
                 .append(",\"totalMs\":").append(millis(r.totalNanos()))

@@ -13,6 +13,8 @@ import java.time.ZoneOffset;
  * @param listener listener name
  * @param backend backend name, {@code null} for {@code -}
  * @param server server name, {@code null} for {@code -}
+ * @param requestReadMillis Tq, first byte of the request head to the complete head; -1 when not seen (and for
+ *     lines written before Tq was logged, which have four timers)
  * @param queueMillis Tw, -1 when the phase did not happen
  * @param connectMillis Tc
  * @param responseMillis Tr
@@ -35,6 +37,7 @@ public record AccessLogLine(
         String listener,
         String backend,
         String server,
+        long requestReadMillis,
         long queueMillis,
         long connectMillis,
         long responseMillis,
@@ -81,8 +84,10 @@ public record AccessLogLine(
             int colon = f[0].lastIndexOf(':');
             String[] route = pair(f[3], line, "backend/server");
             String[] timers = f[4].split("/", -1);
-            if (timers.length != 4) {
-                throw bad(line, "timers " + f[4] + " (expected Tw/Tc/Tr/Tt)");
+            if (timers.length == 4) {
+                timers = new String[] {"-1", timers[0], timers[1], timers[2], timers[3]};
+            } else if (timers.length != 5) {
+                throw bad(line, "timers " + f[4] + " (expected Tq/Tw/Tc/Tr/Tt)");
             }
             String[] bytes = pair(f[6], line, "bytes in/out");
             String[] cookie = pair(f[8], line, "cookie status/set");
@@ -102,6 +107,7 @@ public record AccessLogLine(
                     Long.parseLong(timers[1]),
                     Long.parseLong(timers[2]),
                     Long.parseLong(timers[3]),
+                    Long.parseLong(timers[4]),
                     Integer.parseInt(f[5]),
                     Long.parseLong(bytes[0]),
                     Long.parseLong(bytes[1]),

@@ -21,6 +21,8 @@ package dev.tether.core.log;
  * @param status the status sent to the client, or -1 when none was sent
  * @param bytesIn request body bytes read from the client
  * @param bytesOut response body bytes written to the client
+ * @param requestReadNanos Tq (HAProxy's TR): from the first byte of the request head to the complete head; -1 when
+ *     the head's first byte was not seen on its own (a pipelined request read together with the one before it)
  * @param queueNanos time waiting for a usable server
  * @param connectNanos time to connect (or take a pooled connection) for the last attempt
  * @param responseNanos from request head in to response head out
@@ -44,9 +46,21 @@ public record ExchangeRecord(
         int status,
         long bytesIn,
         long bytesOut,
+        long requestReadNanos,
         long queueNanos,
         long connectNanos,
         long responseNanos,
         long totalNanos,
         TerminationState termination,
-        boolean tunnel) {}
+        boolean tunnel) {
+
+    /** An exchange whose request read time is unknown ({@code requestReadNanos} -1). */
+    public ExchangeRecord(String listener, String clientAddress, int clientPort, long startEpochMillis, String method,
+            String uri, String backend, String server, String reason, String cookieStatus, boolean cookieSet,
+            int attempts, int status, long bytesIn, long bytesOut, long queueNanos, long connectNanos,
+            long responseNanos, long totalNanos, TerminationState termination, boolean tunnel) {
+        this(listener, clientAddress, clientPort, startEpochMillis, method, uri, backend, server, reason, cookieStatus,
+                cookieSet, attempts, status, bytesIn, bytesOut, -1, queueNanos, connectNanos, responseNanos,
+                totalNanos, termination, tunnel);
+    }
+}

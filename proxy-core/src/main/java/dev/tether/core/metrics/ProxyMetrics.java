@@ -197,6 +197,9 @@ public final class ProxyMetrics implements ExchangeListener {
         if (r.server() != null) {
             s.sampleSessions(s.sessions());
         }
+        if (r.requestReadNanos() >= 0 && r.listener() != null) {
+            listener(r.listener()).requestRead.record(r.requestReadNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -703,6 +706,7 @@ public final class ProxyMetrics implements ExchangeListener {
         final Counter tlsSucceeded;
         final Counter tlsFailed;
         final Counter acceptErrors;
+        final Timer requestRead;
 
         ListenerMeters(String name) {
             Gauge.builder("tether.client.connections", open, AtomicInteger::get)
@@ -720,6 +724,8 @@ public final class ProxyMetrics implements ExchangeListener {
                     .register(registry);
             tlsSucceeded = tls(name, "success");
             tlsFailed = tls(name, "failure");
+            requestRead = latencyTimer("tether.request.read", "From the first byte of a request head to the complete"
+                    + " head (Tq)", "listener", name);
         }
 
         private Counter tls(String listener, String result) {

@@ -25,17 +25,20 @@ class AccessLogTest {
     @Test
     void writesTheDocumentedFormat() {
         ExchangeRecord r = exchange().client("10.1.2.3", 50412).start(1_795_827_129_123L).listener("main")
-                .to("api", "s1").timers(0, 1_200_000, 12_900_000, 15_000_000).status(200).bytes(0, 5120)
+                .to("api", "s1").requestRead(2_300_000).timers(0, 1_200_000, 12_900_000, 15_000_000).status(200)
+                .bytes(0, 5120)
                 .termination(TerminationState.NORMAL).cookie("VALID", false).reason("STICKY_COOKIE").attempts(1)
                 .method("GET").uri("/project/42?x=1").build();
 
-        assertThat(AccessLog.format(r)).isEqualTo("10.1.2.3:50412 [28/Nov/2026:00:52:09.123] main api/s1 0/1/12/15 "
+        assertThat(AccessLog.format(r)).isEqualTo("10.1.2.3:50412 [28/Nov/2026:00:52:09.123] main api/s1 2/0/1/12/15 "
                 + "200 0/5120 -- VALID/- STICKY_COOKIE 1 \"GET /project/42?x=1\"");
     }
 
     static Stream<Arguments> records() {
         return Stream.of(
-                Arguments.of("a sticky GET", exchange().reason("STICKY_COOKIE").cookie("VALID", false).build()),
+                Arguments.of("a sticky GET", exchange().reason("STICKY_COOKIE").cookie("VALID", false)
+                        .requestRead(150_000).build()),
+                Arguments.of("a slow request head", exchange().requestRead(4_999_000_000L).build()),
                 Arguments.of("a new session that got its cookie",
                         exchange().cookie("NONE", true).bytes(12, 3400).method("POST").uri("/login").build()),
                 Arguments.of("a local 404 without backend",
@@ -70,6 +73,7 @@ class AccessLogTest {
         assertThat(parsed.listener()).isEqualTo(r.listener());
         assertThat(parsed.backend()).isEqualTo(r.backend());
         assertThat(parsed.server()).isEqualTo(r.server());
+        assertThat(parsed.requestReadMillis()).isEqualTo(millis(r.requestReadNanos()));
         assertThat(parsed.queueMillis()).isEqualTo(millis(r.queueNanos()));
         assertThat(parsed.connectMillis()).isEqualTo(millis(r.connectNanos()));
         assertThat(parsed.responseMillis()).isEqualTo(millis(r.responseNanos()));
@@ -100,6 +104,7 @@ class AccessLogTest {
         assertThat(json.get("listener")).isEqualTo(r.listener());
         assertThat(json.get("backend")).isEqualTo(r.backend());
         assertThat(json.get("server")).isEqualTo(r.server());
+        assertThat(json.get("requestReadMs")).isEqualTo((double) millis(r.requestReadNanos()));
         assertThat(json.get("queueMs")).isEqualTo((double) millis(r.queueNanos()));
         assertThat(json.get("connectMs")).isEqualTo((double) millis(r.connectNanos()));
         assertThat(json.get("responseMs")).isEqualTo((double) millis(r.responseNanos()));
@@ -123,6 +128,18 @@ class AccessLogTest {
         assertThat(AccessLog.Format.parse(" HAProxy ")).isEqualTo(AccessLog.Format.HAPROXY);
         assertThatThrownBy(() -> AccessLog.Format.parse("clf"))
                 .hasMessage("tether.access.format = clf (expected haproxy or json)");
+    }
+
+    @Test
+    void linesWrittenBeforeTqWasLoggedStillParse() {
+        AccessLogLine old = AccessLogLine.parse("10.1.2.3:50412 [28/Nov/2026:00:52:09.123] main api/s1 0/1/12/15 "
+                + "200 0/5120 -- VALID/- STICKY_COOKIE 1 \"GET /project/42?x=1\"");
+
+        assertThat(old.requestReadMillis()).isEqualTo(-1);
+        assertThat(old.queueMillis()).isZero();
+        assertThat(old.connectMillis()).isEqualTo(1);
+        assertThat(old.responseMillis()).isEqualTo(12);
+        assertThat(old.totalMillis()).isEqualTo(15);
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class Exchanges {
     private int status = 200;
     private long bytesIn;
     private long bytesOut;
+    private long requestReadNanos = -1;
     private long queueNanos;
     private long connectNanos = 1_000_000;
     private long responseNanos = 5_000_000;
@@ -43,6 +44,7 @@ public final class Exchanges {
     public Exchanges timers(long queue, long connect, long response, long total) {
         queueNanos = queue; connectNanos = connect; responseNanos = response; totalNanos = total; return this;
     }
+    public Exchanges requestRead(long nanos) { requestReadNanos = nanos; return this; }
     public Exchanges millis(long response, long total) {
         responseNanos = response * 1_000_000; totalNanos = total * 1_000_000; return this;
     }
@@ -51,7 +53,7 @@ public final class Exchanges {
 
     public ExchangeRecord build() {
         return new ExchangeRecord(listener, clientAddress, clientPort, startEpochMillis, method, uri, backend, server,
-                reason, cookieStatus, cookieSet, attempts, status, bytesIn, bytesOut, queueNanos, connectNanos,
-                responseNanos, totalNanos, termination, tunnel);
+                reason, cookieStatus, cookieSet, attempts, status, bytesIn, bytesOut, requestReadNanos, queueNanos,
+                connectNanos, responseNanos, totalNanos, termination, tunnel);
     }
 }

@@ -15,6 +15,7 @@ import dev.tether.core.log.AccessLog;
 import dev.tether.core.log.AccessLogLine;
 import dev.tether.core.log.ExchangeListeners;
 import dev.tether.core.testing.LeakCheck;
+import dev.tether.core.testing.RawClient;
 import dev.tether.core.testing.TestBackend;
 import dev.tether.core.testing.TestProxy;
 import dev.tether.routing.RoutingTable;
@@ -27,7 +28,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +136,36 @@ class ObservabilityIT {
             assertThat(l.clientAddress()).isEqualTo("127.0.0.1");
         });
         assertThat(lines).extracting(AccessLogLine::server).containsOnly("a", "b");
+    }
+
+    @Test
+    void accessLogAndMetricsTimeTheRequestHeadFromItsFirstByte() throws Exception {
+        try (RawClient c = new RawClient(proxy.port())) {
+            c.send("GET /slow HTTP/1.1\r\nHost: t\r\n");
+            Thread.sleep(300); // a slow client: the rest of its head follows 300 ms after the first byte
+            c.send("X-Late: 1\r\n\r\n");
+            c.readResponses(1);
+            // Keep-alive, then two pipelined requests in one write: the second one's first byte is not seen apart.
+            c.send("GET /fast HTTP/1.1\r\nHost: t\r\n\r\n");
+            c.readResponses(1);
+            c.send("GET /p1 HTTP/1.1\r\nHost: t\r\n\r\nGET /p2 HTTP/1.1\r\nHost: t\r\n\r\n");
+            c.readResponses(2);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> accessLines.list.size() == 4);
+        Map<String, Long> tq = new HashMap<>();
+        for (ILoggingEvent e : accessLines.list) {
+            AccessLogLine l = AccessLogLine.parse(e.getFormattedMessage());
+            tq.put(l.uri(), l.requestReadMillis());
+        }
+        assertThat(tq.get("/slow")).isBetween(300L, 10_000L);
+        assertThat(tq.get("/fast")).isBetween(0L, 250L);
+        assertThat(tq.get("/p1")).isBetween(0L, 250L);
+        assertThat(tq.get("/p2")).isEqualTo(-1L);
+        PrometheusText s = new PrometheusText(send(adminPort, "/metrics").body());
+        assertThat(s.value("tether_request_read_seconds_count", "listener", "http")).isEqualTo(3.0);
+        assertThat(s.value("tether_request_read_seconds_bucket", "listener", "http", "le", "0.25")).isEqualTo(2.0);
+        assertThat(s.value("tether_request_read_seconds_sum", "listener", "http")).isGreaterThanOrEqualTo(0.3);
     }
 
     @Test

@@ -98,6 +98,27 @@ class ProxyMetricsTest {
     }
 
     @Test
+    void requestReadTimeIsAHistogramPerListenerOfTheHeadsThatWereTimed() {
+        metrics.exchangeFinished(exchange().listener("main").requestRead(200_000).build());
+        metrics.exchangeFinished(exchange().listener("main").requestRead(3_000_000).build());
+        metrics.exchangeFinished(exchange().listener("main").requestRead(4_000_000_000L).build());
+        metrics.exchangeFinished(exchange().listener("main").requestRead(-1).build()); // pipelined: not timed
+        metrics.exchangeFinished(exchange().listener("admin").requestRead(0).build());
+
+        PrometheusText s = scrape();
+        String[] main = {"listener", "main"};
+        assertThat(s.value("tether_request_read_seconds_bucket", with(main, "le", "0.001"))).isEqualTo(1.0);
+        assertThat(s.value("tether_request_read_seconds_bucket", with(main, "le", "0.005"))).isEqualTo(2.0);
+        assertThat(s.value("tether_request_read_seconds_bucket", with(main, "le", "2.5"))).isEqualTo(2.0);
+        assertThat(s.value("tether_request_read_seconds_bucket", with(main, "le", "5.0"))).isEqualTo(3.0);
+        assertThat(s.value("tether_request_read_seconds_count", main)).isEqualTo(3.0);
+        assertThat(s.value("tether_request_read_seconds_sum", main)).isEqualTo(4.0032);
+        assertThat(s.value("tether_request_read_seconds_count", "listener", "admin")).isEqualTo(1.0);
+        assertThat(s.value("tether_requests_total", "backend", "api", "server", "s1", "status_class", "2xx",
+                "method", "GET")).isEqualTo(5.0);
+    }
+
+    @Test
     void aTunnelCountsItsTimeToTheUpgradeButNotItsLifetime() {
         metrics.exchangeFinished(exchange().status(101).tunnel(true).timers(0, 0, 2_000_000, 3_600_000_000_000L)
                 .build());
