@@ -132,6 +132,8 @@ class ExchangeListenersTest {
 
         assertThat(ExchangeListeners.of()).isSameAs(ExchangeListener.NONE);
         assertThat(ExchangeListeners.of(a)).isSameAs(a);
+        assertThat(ExchangeListeners.of(ExchangeListener.NONE, a, ExchangeListener.NONE)).isSameAs(a);
+        assertThat(ExchangeListeners.of(ExchangeListener.NONE)).isSameAs(ExchangeListener.NONE);
     }
 
     /** A method added to ExchangeListener must be forwarded too, or the composite silently drops it. */
