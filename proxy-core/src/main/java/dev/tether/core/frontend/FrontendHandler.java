@@ -8,6 +8,7 @@ import dev.tether.core.config.BackendTimeouts;
 import dev.tether.core.frontdoor.ClientAddress;
 import dev.tether.core.http.ErrorResponses;
 import dev.tether.core.http.HeaderRewriter;
+import dev.tether.core.http.RequestValidator;
 import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.TerminationState;
 import dev.tether.core.tunnel.Tunnel;
@@ -274,6 +275,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof RequestValidator.Answered answered) {
+            if (request != null) {
+                status = answered.status();
+                reason = answered.reason();
+                abortExchange(TerminationState.PROXY_REJECT_REQUEST);
+            }
+            return;
+        }
         if (evt == DRAIN) {
             closing = true;
             if (request == null) {

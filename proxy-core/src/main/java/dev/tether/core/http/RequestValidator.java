@@ -92,6 +92,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
     private String currentUri;
 
     private Rejection rejection;
+    private boolean rejectionIsCurrent;
     private int ahead;
     private boolean sent;
 
@@ -129,6 +130,12 @@ public final class RequestValidator extends ChannelDuplexHandler {
     }
 
     // ---------------------------------------------------------------- inbound
+
+    /**
+     * Tells FrontendHandler that the request it is handling was answered here (a body too slow or broken): it ends
+     * the exchange without a response of its own and logs it with this status.
+     */
+    public record Answered(int status, String reason) {}
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -438,6 +445,7 @@ public final class RequestValidator extends ChannelDuplexHandler {
      */
     private void reject(ChannelHandlerContext ctx, Rejection r, boolean current) {
         rejection = r;
+        rejectionIsCurrent = current;
         ahead = owed - (current ? 1 : 0);
         log.debug("[{}] refusing request: {} {}", ctx.channel().id(), r.status(), r.message());
         if (ahead > 0) {
@@ -461,6 +469,11 @@ public final class RequestValidator extends ChannelDuplexHandler {
         }
         long bytesOut = response.content().readableBytes();
         ctx.writeAndFlush(response).addListener(f -> linger(ctx));
+        if (rejectionIsCurrent) {
+            // FrontendHandler already has this exchange: it logs it, once, with what it knows (backend, server).
+            ctx.fireUserEventTriggered(new Answered(r.status(), r.reason()));
+            return;
+        }
         InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         events.exchangeFinished(new ExchangeRecord(listener,
                 remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress(),
