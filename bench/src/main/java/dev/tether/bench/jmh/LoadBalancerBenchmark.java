@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does a balancer pick cost over 3 and 100 servers? {@code pick} calls the balancer alone; {@code route} is a
  * whole decision for a request without cookie on a backend without cookie. The load signal is shaped like
  * proxy-core's {@code InFlightCounters} (a ConcurrentHashMap of AtomicIntegers keyed by server id) with uneven
- * fixed loads, and overrides {@link LoadSignal#reader} so balancers read each AtomicInteger directly.
+ * fixed loads (with or without idle servers, see {@link #loads}), and overrides {@link LoadSignal#reader} so
+ * balancers read each AtomicInteger directly.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar LoadBalancerBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
  */
@@ -52,6 +53,13 @@ public class LoadBalancerBenchmark {
     @Param({"3", "100"})
     public int servers;
 
+    /**
+     * {@code mixed}: in-flight counts {@code i * 7 % 13}, so about one server in 13 is idle (least-connections stops
+     * at the first idle server it meets); {@code busy}: {@code 1 + i * 7 % 13}, nobody idle, every pick scans all.
+     */
+    @Param({"mixed", "busy"})
+    public String loads;
+
     private LoadBalancer balancer;
     private LoadSignal load;
     private Router router;
@@ -64,7 +72,7 @@ public class LoadBalancerBenchmark {
         ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
         for (int i = 0; i < servers; i++) {
             configs.add(new ServerConfig("node" + i, "127.0.0.1", 8000 + i, 1 + i % 3, false, 0));
-            counts.put("app/node" + i, new AtomicInteger(i * 7 % 13));
+            counts.put("app/node" + i, new AtomicInteger((loads.equals("busy") ? 1 : 0) + i * 7 % 13));
         }
         load = new LoadSignal() {
             @Override
