@@ -75,6 +75,9 @@ class SlowStartIT {
         tether.setAdminState("app", "b", AdminState.MAINT);
         long back = System.currentTimeMillis();
         tether.setAdminState("app", "b", AdminState.READY);
+        assertThat(tether.metrics().stats().get(0).servers().get(1).slowStartPercent()).as("shown in the stats")
+                .isBetween(0, 99);
+        assertThat(tether.metrics().stats().get(0).servers().get(0).slowStartPercent()).isEqualTo(-1);
 
         // The first quarter of the ramp: every decision was made at most a quarter in, so b took at most a quarter
         // of its half share (plus the probe), where round robin alone would give it half.

@@ -85,6 +85,8 @@ final class StatsPage implements AdminEndpoint {
                     out.append('}');
                 }
                 out.append(",\"weight\":").append(s.weight());
+                out.append(",\"slowStartPercent\":").append(s.slowStartPercent() < 0 ? "null"
+                        : Integer.toString(s.slowStartPercent()));
                 out.append(",\"backup\":").append(s.backup());
                 out.append(",\"currentSessions\":").append(s.currentSessions());
                 out.append(",\"maxSessions\":").append(s.maxSessions());
@@ -130,7 +132,8 @@ final class StatsPage implements AdminEndpoint {
                 cell(out, "state", s.state().name());
                 cell(out, "since", iso(s.stateSinceMillis()) + " (" + ago(now - s.stateSinceMillis()) + " ago)");
                 cell(out, "check", check(s));
-                cell(out, "weight", Integer.toString(s.weight()));
+                cell(out, "weight", s.weight() + (s.slowStartPercent() < 0 ? ""
+                        : " (slow start " + s.slowStartPercent() + "%)"));
                 cell(out, "cur", Integer.toString(s.currentSessions()));
                 cell(out, "max", Integer.toString(s.maxSessions()));
                 cell(out, "limit", s.maxConn() == 0 ? "-" : Integer.toString(s.maxConn()));

@@ -5,6 +5,7 @@ import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.TerminationState;
 import dev.tether.health.Prober;
 import dev.tether.routing.RoutingTable;
+import dev.tether.routing.balance.SlowStart;
 import dev.tether.routing.config.BackendConfig;
 import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.model.Server;
@@ -391,7 +392,8 @@ public final class ProxyMetrics implements ExchangeListener {
                         check == null ? -1 : check.latencyNanos, check == null ? null : check.detail,
                         c.weight(), c.backup(), current, s.maxSessions.get(), c.maxConn(), s.requestCount(),
                         s.responses5xx.sum(), (long) s.bytesIn.count(), (long) s.bytesOut.count(),
-                        (long) s.stickyRouted.count(), b.drainIdle().isZero() ? -1 : pinned.applyAsInt(s.id)));
+                        (long) s.stickyRouted.count(), b.drainIdle().isZero() ? -1 : pinned.applyAsInt(s.id),
+                        slowStartPercent(t.slowStart(b.name(), server.name()))));
             }
             BackendMeters bm = backend(b.name());
             StickTable stick = t.stickTable(b.name());
@@ -399,6 +401,11 @@ public final class ProxyMetrics implements ExchangeListener {
                     stick == null ? -1 : stick.size()));
         }
         return result;
+    }
+
+    private static int slowStartPercent(SlowStart ramp) {
+        long now = System.currentTimeMillis();
+        return ramp == null || ramp.over(now) ? -1 : (int) (ramp.share(now) * 100);
     }
 
     // ---------------------------------------------------------------- label mapping

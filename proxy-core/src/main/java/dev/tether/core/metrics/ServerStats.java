@@ -25,6 +25,8 @@ import dev.tether.routing.model.ServerState;
  * @param stickyRouted requests routed here by their sticky cookie
  * @param pinnedSessions sticky sessions seen here within the backend's drain-idle-timeout (how many a drain still
  *     holds), -1 when the backend has none
+ * @param slowStartPercent how far a server back in service is through its slow start, 0..99, or -1 when it is not
+ *     ramping up
  */
 public record ServerStats(
         String backend,
@@ -45,4 +47,32 @@ public record ServerStats(
         long bytesIn,
         long bytesOut,
         long stickyRouted,
-        int pinnedSessions) {}
+        int pinnedSessions,
+        int slowStartPercent) {
+
+    /** The earlier shape: not ramping up. */
+    public ServerStats(
+            String backend,
+            String server,
+            ServerState state,
+            long stateSinceMillis,
+            Boolean lastCheckPassed,
+            long lastCheckMillis,
+            long lastCheckLatencyNanos,
+            String lastCheckDetail,
+            int weight,
+            boolean backup,
+            int currentSessions,
+            int maxSessions,
+            int maxConn,
+            long requests,
+            long responses5xx,
+            long bytesIn,
+            long bytesOut,
+            long stickyRouted,
+            int pinnedSessions) {
+        this(backend, server, state, stateSinceMillis, lastCheckPassed, lastCheckMillis, lastCheckLatencyNanos,
+                lastCheckDetail, weight, backup, currentSessions, maxSessions, maxConn, requests, responses5xx, bytesIn,
+                bytesOut, stickyRouted, pinnedSessions, -1);
+    }
+}

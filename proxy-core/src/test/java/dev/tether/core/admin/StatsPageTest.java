@@ -18,7 +18,7 @@ class StatsPageTest {
 
     private static List<BackendStats> nastyStats() {
         ServerStats s = new ServerStats(NASTY, NASTY, ServerState.DOWN, NOW - 90_000, false, NOW - 1000, 2_345_678,
-                "status 500 <oops>", 2, false, 1, 3, 0, 10, 2, 300, 4000, 5, 7);
+                "status 500 <oops>", 2, false, 1, 3, 0, 10, 2, 300, 4000, 5, 7, 42);
         return List.of(new BackendStats(NASTY, 0, 0, List.of(s)));
     }
 
@@ -53,6 +53,7 @@ class StatsPageTest {
         assertThat(server.get("bytesOut")).isEqualTo(4000.0);
         assertThat(server.get("stickyRouted")).isEqualTo(5.0);
         assertThat(server.get("pinnedSessions")).isEqualTo(7.0);
+        assertThat(server.get("slowStartPercent")).isEqualTo(42.0);
         assertThat(server.get("stateSinceMillis")).isEqualTo((double) (NOW - 90_000));
         assertThat(server.get("lastCheck")).isEqualTo(Map.of("passed", false, "at", "2023-11-14T22:13:19Z",
                 "latencyMillis", 2.3, "detail", "status 500 <oops>"));
@@ -67,6 +68,7 @@ class StatsPageTest {
         assertThat(html).contains("a&quot;&lt;b&gt;&amp;&#39;\\");
         assertThat(html).contains("FAIL in 2.3 ms: status 500 &lt;oops&gt;");
         assertThat(html).contains("(1m 30s ago)");
+        assertThat(html).contains(">2 (slow start 42%)<").contains("<td class=\"pinned\">7</td>");
         assertThat(html).doesNotContain("<script");
     }
 
