@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
-TETHER_JAR=$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar
+TETHER_JAR=${TETHER_JAR:-$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar}
 TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m}
 HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
 COMMAND_LINE="bench/run.sh $*"

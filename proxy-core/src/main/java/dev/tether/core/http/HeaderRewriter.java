@@ -33,12 +33,14 @@ public final class HeaderRewriter {
      * proxy sets afterwards.
      */
     public static void removeHopByHop(HttpHeaders headers) {
-        List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-        for (String value : connection) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    headers.remove(name);
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                if (value.indexOf(',') < 0) {
+                    removeNamed(headers, value); // the usual single token (keep-alive, close): no split
+                } else {
+                    for (String token : value.split(",")) {
+                        removeNamed(headers, token);
+                    }
                 }
             }
         }
@@ -51,6 +53,13 @@ public final class HeaderRewriter {
         headers.remove(HttpHeaderNames.TRAILER);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    private static void removeNamed(HttpHeaders headers, String token) {
+        String name = token.trim();
+        if (!name.isEmpty()) {
+            headers.remove(name);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -296,6 +297,9 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
     /** The decoder already made sure chunked is the last coding and appears once. */
     private static String checkTransferEncoding(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            return null; // most requests: no list to build
+        }
         List<String> values = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         for (String value : values) {
             for (String token : value.split(",", -1)) {
@@ -313,21 +317,32 @@ public final class RequestValidator extends ChannelDuplexHandler {
 
     private String checkHeaderNames(HttpHeaders headers) {
         List<String> underscored = null;
-        for (Map.Entry<String, String> e : headers) {
-            if (e.getKey().indexOf('_') >= 0) {
+        // Names as the decoder stored them: iterating as Strings would copy every name and value.
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            if (contains(name, '_')) {
                 if (underscores == UnderscoreHeaders.REJECT) {
-                    return "header names with '_' are not accepted: " + e.getKey();
+                    return "header names with '_' are not accepted: " + name;
                 }
                 if (underscored == null) {
                     underscored = new ArrayList<>();
                 }
-                underscored.add(e.getKey());
+                underscored.add(name.toString());
             }
         }
         if (underscored != null) {
             underscored.forEach(headers::remove);
         }
         return null;
+    }
+
+    private static boolean contains(CharSequence s, char c) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == c) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String checkTarget(HttpRequest head) {
