@@ -79,7 +79,8 @@ public record ConfigDiff(
             }
             boolean settings = was.balance() != b.balance() || !Objects.equals(was.cookie(), b.cookie())
                     || was.retries() != b.retries() || was.redispatch() != b.redispatch()
-                    || !was.retryOn().equals(b.retryOn()) || !was.drainIdle().equals(b.drainIdle());
+                    || !was.retryOn().equals(b.retryOn()) || !was.drainIdle().equals(b.drainIdle())
+                    || !Objects.equals(was.stickTable(), b.stickTable());
             if (settings || !Objects.equals(old.health(b.name()), next.health(b.name()))
                     || !Objects.equals(old.passiveHealth(b.name()), next.passiveHealth(b.name()))
                     || !Objects.equals(old.timeouts(b.name()), next.timeouts(b.name()))

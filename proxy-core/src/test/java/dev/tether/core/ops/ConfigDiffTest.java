@@ -40,6 +40,7 @@ class ConfigDiffTest {
             S1,S2 | NEW       | S1,S2       |                   | backends -new; servers -new/n1            | -
             S1    | retries=1 | S1,S2       | retries=2         | backends ~app; servers +app/s2            | app
             S1    |           | S1          | PINS              | shard-pins changed                        | -
+            S1    |           | S1          | stick-table.on = source | backends ~app                       | app
             """)
     void summarises(String before, String beforeExtra, String after, String afterExtra, String summary,
             String rechecked) {
