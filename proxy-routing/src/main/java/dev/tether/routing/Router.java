@@ -289,19 +289,19 @@ public final class Router {
         if (first == null || ramps == null) {
             return first;
         }
-        for (SlowStart ramp : ramps) {
-            if (ramp != null) {
-                ramp.countPick();
+        long now = clock.getAsLong();
+        for (int i = 0; i < ramps.length; i++) {
+            if (ramps[i] != null) {
+                ramps[i].countPick(now, backend.shares[i]);
             }
         }
-        long now = clock.getAsLong();
         Set<String> skip = null;
         for (Server s = first; s != null; s = backend.balancer.pick(load, skip)) {
             if (s.config().backup() != first.config().backup()) {
                 break; // a backup never serves because a primary is ramping up
             }
             int i = backend.indexOf(s);
-            if (ramps[i] == null || ramps[i].admit(now, backend.shares[i])) {
+            if (ramps[i] == null || ramps[i].admit(now)) {
                 return s;
             }
             if (skip == null) {

@@ -61,7 +61,8 @@ class RouterSlowStartTest {
         assertThat(early).isBetween(1, 1000 / 2 / 4 + 1);
         clock.set(T0 + RAMP * 3 / 4);
         int later = route(t, 1000).getOrDefault("b", 0);
-        assertThat(later).isGreaterThan(early).isLessThanOrEqualTo(2000 / 2 * 3 / 4 + 1 - early);
+        // Three quarters in, it takes about three quarters of its share: no catching up on the first quarter.
+        assertThat(later).isGreaterThan(early).isBetween(1000 / 2 * 3 / 4 - 40, 1000 / 2 * 3 / 4 + 2);
         clock.set(T0 + RAMP);
         assertThat(route(t, 1000).get("b")).isBetween(400, 600);
     }

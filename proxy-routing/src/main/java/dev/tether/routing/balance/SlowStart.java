@@ -8,24 +8,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * ramp, instead of its full share at once. With least-connections, where an empty server would otherwise draw every
  * new session, this is what keeps it from being flooded.
  *
- * <p>How: the router counts every pick of the backend while the ramp runs ({@link #countPick}). The balancer picks
- * as usual; when it picks the ramping server, {@link #admit} says whether the server takes the session or the
- * balancer picks again without it. Of {@code n} picks made {@code t} into a ramp of {@code d}, the server takes at
- * most {@code ceil(n * share * t / d)}, {@code share} being its weight over the weights of the usable servers: its
- * weighted share scaled by {@code t / d}, whatever the algorithm, weight 1 included (a table recompiled with
- * scaled weights could not ramp a weight of 1). The first pick after the ramp started is admitted, so real traffic
- * probes the server at once. Deterministic (counters, no randomness), lock-free; threads racing on the counters may
- * admit one session each beyond the bound.
+ * <p>How: every pick of the backend while the ramp runs gives the server an allowance of {@code share * t / d}
+ * of a session ({@link #countPick}), {@code share} being its weight over the weights of the usable servers and
+ * {@code t / d} how far the ramp is. The balancer picks as usual; when it picks the ramping server, {@link #admit}
+ * lets it take the session only while the sessions it took stay below its allowance, else the balancer picks again
+ * without it. So at any moment it takes about {@code t / d} of its weighted share, whatever the algorithm and the
+ * weights, weight 1 included (a table recompiled with scaled weights could not ramp a weight of 1); and over any
+ * stretch it has taken at most its allowance plus one. The first pick after the ramp started is admitted, so real
+ * traffic probes the server at once. Deterministic (counters, no randomness), lock-free; threads racing on the
+ * counters may admit one session each beyond the bound.
  *
- * <p>Limits: the admitted count is over the whole ramp, so after a quiet spell the server may catch up at once (never
- * beyond its balanced share); it applies to balanced picks (new sessions, redispatches), not to sticky sessions or
- * pinned requests.
+ * <p>Limits: an allowance not used (the balancer did not pick the server, say with least-connections while it was
+ * busy) is kept for later, never beyond the server's balanced share; it applies to balanced picks (new sessions,
+ * redispatches), not to sticky sessions or pinned requests.
  */
 public final class SlowStart {
 
     private final long startMillis;
     private final long durationMillis;
-    private final AtomicLong picks = new AtomicLong();
+    // In millionths of a session.
+    private final AtomicLong allowance = new AtomicLong();
     private final AtomicLong admitted = new AtomicLong();
 
     /**
@@ -40,23 +42,26 @@ public final class SlowStart {
         this.durationMillis = durationMillis;
     }
 
-    /** Counts one pick of the backend, whichever server it went to. */
-    public void countPick() {
-        picks.incrementAndGet();
-    }
-
     /**
-     * Whether the server takes the session it was just picked for; always true once the ramp is over.
+     * Counts one pick of the backend, whichever server it goes to: the server's allowance grows by its share of it.
      *
      * @param nowMillis the router's clock
      * @param share the server's weight over the weights of the backend's usable servers, 0..1
      */
-    public boolean admit(long nowMillis, double share) {
+    public void countPick(long nowMillis, double share) {
+        long elapsed = nowMillis - startMillis;
+        if (elapsed > 0 && elapsed < durationMillis) {
+            allowance.addAndGet((long) (share * elapsed / durationMillis * 1_000_000));
+        }
+    }
+
+    /** Whether the server takes the session it was just picked for; always true once the ramp is over. */
+    public boolean admit(long nowMillis) {
         long elapsed = nowMillis - startMillis;
         if (elapsed >= durationMillis) {
             return true;
         }
-        if (elapsed > 0 && admitted.get() < share * picks.get() * elapsed / durationMillis) {
+        if (elapsed > 0 && admitted.get() * 1_000_000 < allowance.get()) {
             admitted.incrementAndGet();
             return true;
         }
