@@ -41,7 +41,10 @@ import java.util.function.ToIntFunction;
  * <p>The per-request path ({@link #exchangeFinished}) does two hash lookups (backend, then server) to find a
  * {@code ServerMeters} holding every meter of that server, then indexes arrays by status class and method; meters
  * are created once, on first use, so a request allocates nothing and concatenates no strings. Unknown methods are
- * counted as {@code OTHER} so a client cannot grow the label set.
+ * counted as {@code OTHER} so a client cannot grow the label set. A third lookup finds the listener's request read
+ * histogram. The server's in-flight counter is read through a reader resolved once per server
+ * ({@link #bindSessionReaders}), and the registry's timers read wall time from {@link CoarseClock}, not the system
+ * clock: together these were most of the per-exchange cost ({@code ProxyMetricsBenchmark}).
  *
  * <p>Server state comes from the routing table: each scrape, stats read and exchange compares the table the
  * supplier returns with the last one seen (an identity check), and on a change records which servers changed
