@@ -107,11 +107,14 @@ class FdExhaustionIT {
                         .startsWith("HTTP/1.1 200 ");
             }
         });
+        // The episode ends once accepting has worked for AcceptPause.QUIET_MILLIS.
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(log, "accepting connections again") == 1);
         String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(text.lines().filter(l -> l.contains(" WARN ")).toList())
-                .as("WARN lines of the child:\n%s", text)
-                .singleElement().asString().contains(WARNING).contains("Too many open files");
-        assertThat(text).contains("accepting connections again");
+        // Only the accept pause's lines are counted: on a slow machine descriptors can stay short long enough for a
+        // health check to fail too ("server app/b1 DOWN ... Too many open files"), which is right and logged apart.
+        assertThat(text.lines().filter(l -> l.contains(WARNING)).toList())
+                .as("accept warnings of the child:\n%s", text)
+                .singleElement().asString().contains(" WARN ").contains("Too many open files");
     }
 
     private void closeSockets() {
