@@ -55,7 +55,7 @@ class LoadHarnessTest {
 
         assertThat(report.offered()).isBetween((long) RATE - 1, (long) RATE);
         assertThat(report.completed()).isEqualTo(report.offered());
-        assertThat(report.errors()).isZero();
+        assertThat(report.errors()).as(report.summary()).isZero();
         assertThat(report.violations()).isZero();
         assertThat(report.perBackend()).containsOnlyKeys("s1").containsEntry("s1", report.completed());
         assertThat(farm.requests(0)).isEqualTo(report.completed());
@@ -80,7 +80,7 @@ class LoadHarnessTest {
         // Every session that already held its cookie sees s1 then s2 exactly once.
         assertThat(report.violations()).isBetween(1L, (long) SESSIONS);
         assertThat(report.perBackend()).containsKeys("s1", "s2");
-        assertThat(report.errors()).isZero();
+        assertThat(report.errors()).as(report.summary()).isZero();
     }
 
     @Test
@@ -101,7 +101,7 @@ class LoadHarnessTest {
 
         assertThat(report.offered()).isBetween((long) RATE - 1, (long) RATE);
         assertThat(report.completed()).isEqualTo(report.offered());
-        assertThat(report.errors()).isZero();
+        assertThat(report.errors()).as(report.summary()).isZero();
         assertThat(report.perBackend()).containsOnlyKeys("s2");
         assertThat(farm.requests(1)).isEqualTo(report.completed());
     }
