@@ -2,20 +2,20 @@ package dev.tether.core.log;
 
 import static dev.tether.core.log.Exchanges.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.status.Status;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,7 @@ class AccessLogConfigTest {
     private static Appender<?> destination(LoggerContext context) {
         Logger access = context.getLogger(AccessLog.LOGGER);
         assertThat(access.isAdditive()).isFalse();
-        AsyncAppender async = (AsyncAppender) access.getAppender("ACCESS_ASYNC");
-        assertThat(async.isNeverBlock()).isTrue();
+        BatchingAsyncAppender async = (BatchingAsyncAppender) access.getAppender("ACCESS_ASYNC");
         return async.iteratorForAppenders().next();
     }
 
@@ -52,7 +51,7 @@ class AccessLogConfigTest {
     void defaultsToStdoutThroughANeverBlockingAsyncAppender() throws Exception {
         LoggerContext context = load(Map.of());
         try {
-            assertThat(destination(context)).isInstanceOf(ConsoleAppender.class);
+            assertThat(destination(context)).isInstanceOf(BufferedStdoutAppender.class);
             assertThat(context.getLogger(AccessLog.LOGGER).getEffectiveLevel()).isEqualTo(Level.INFO);
         } finally {
             context.stop();
@@ -73,6 +72,41 @@ class AccessLogConfigTest {
         assertThat(lines).extracting(l -> AccessLogLine.parse(l).uri()).containsExactly("/first", "/second");
         assertThat(AccessLogLine.parse(lines.get(1)).terminationState())
                 .isEqualTo(TerminationState.SERVER_TIMEOUT_HEADERS);
+    }
+
+    @Test
+    void bufferedFileLinesReachTheDiskWithoutAStop(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        LoggerContext context = load(Map.of("tether.access.log", "file", "tether.access.file", file.toString()));
+        try {
+            AccessLog log = new AccessLog(context.getLogger(AccessLog.LOGGER));
+            log.exchangeFinished(exchange().uri("/quiet").build());
+            // Far less than a buffer's worth: only the periodic flush writes it out.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(Files.readAllLines(file, StandardCharsets.UTF_8))
+                            .extracting(l -> AccessLogLine.parse(l).uri())
+                            .containsExactly("/quiet"));
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
+    void manyFileLinesAreWrittenWholeAndInOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        LoggerContext context = load(Map.of("tether.access.log", "file", "tether.access.file", file.toString()));
+        AccessLog log = new AccessLog(context.getLogger(AccessLog.LOGGER));
+        int lines = 5_000; // several 64 KB buffers; fewer than the async queue holds, so none is dropped
+        for (int i = 0; i < lines; i++) {
+            log.exchangeFinished(exchange().uri("/n/" + i).build());
+        }
+        context.stop();
+
+        List<String> read = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(read).hasSize(lines);
+        for (int i = 0; i < lines; i++) {
+            assertThat(AccessLogLine.parse(read.get(i)).uri()).isEqualTo("/n/" + i);
+        }
     }
 
     @Test
