@@ -4,20 +4,23 @@ import dev.tether.core.log.ExchangeRecord;
 import dev.tether.core.log.Logging;
 import dev.tether.core.log.TerminationState;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Process CPU time (all threads: caller, async worker, GC, writes) per access log line through the shipped
- * logback.xml of a Tether jar. Lines come in bursts of 100 with a 1 ms pause, as from a busy event loop, so the
- * async queue never fills and nothing is dropped; the same loop with {@code -Dtether.access.log=off} is the baseline.
+ * logback.xml of a Tether jar. Lines come in bursts of 100 with a 1 ms pause, or with {@code one-by-one} each on its
+ * own after a short park (as from an event loop serving one request at a time), so the async queue never fills and
+ * nothing is dropped; the same loop with {@code -Dtether.access.log=off} is the baseline.
  *
  * <pre>
  * java -Dtether.access.log=file -Dtether.access.file=/tmp/a.log -cp proxy-core/target/proxy-core-*-all.jar \
- *     bench/tools/AccessLogCpu.java 200000
+ *     bench/tools/AccessLogCpu.java 200000 [one-by-one]
  * </pre>
  */
 public class AccessLogCpu {
     public static void main(String[] args) throws Exception {
         int lines = Integer.parseInt(args.length > 0 ? args[0] : "200000");
+        boolean oneByOne = args.length > 1 && args[1].equals("one-by-one");
         AccessLog log = new AccessLog();
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         for (int round = 0; round < 2; round++) { // round 0 warms up the JIT
@@ -28,7 +31,9 @@ public class AccessLogCpu {
                         System.currentTimeMillis(), "GET", "/project/" + i + "?x=1", "api", "s" + (i & 1),
                         "STICKY", "VALID", false, 1, 200, 0, 5120, 100_000, -1, 200_000, 1_200_000, 1_500_000,
                         TerminationState.NORMAL, false));
-                if (i % 100 == 99) {
+                if (oneByOne) {
+                    LockSupport.parkNanos(10_000); // about 60-80 us on Linux: one line per event-loop wake-up
+                } else if (i % 100 == 99) {
                     Thread.sleep(1);
                 }
             }
