@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What does a balancer pick cost over 3 and 100 servers? {@code pick} calls the balancer alone; {@code route} is a
  * whole decision for a request without cookie on a backend without cookie. The load signal is shaped like
  * proxy-core's {@code InFlightCounters} (a ConcurrentHashMap of AtomicIntegers keyed by server id) with uneven
- * fixed loads (with or without idle servers, see {@link #loads}), and overrides {@link LoadSignal#reader} so
- * balancers read each AtomicInteger directly.
+ * fixed loads (with or without idle servers, see {@link #loads}), and overrides {@link LoadSignal#counter} so
+ * balancers read the AtomicIntegers directly.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar LoadBalancerBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
  */
@@ -81,10 +80,10 @@ public class LoadBalancerBenchmark {
                 return c == null ? 0 : c.get();
             }
 
-            // What proxy-core's InFlightCounters should do: hand out the counter itself, resolved once per table.
+            // As proxy-core's InFlightCounters does: hand out the counter itself, resolved once per table.
             @Override
-            public IntSupplier reader(Server server) {
-                return counts.computeIfAbsent(server.id(), id -> new AtomicInteger())::get;
+            public AtomicInteger counter(Server server) {
+                return counts.computeIfAbsent(server.id(), id -> new AtomicInteger());
             }
         };
         table = RoutingTable.compile(new RoutingConfig(List.of(),

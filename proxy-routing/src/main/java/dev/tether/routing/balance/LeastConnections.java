@@ -13,15 +13,24 @@ import java.util.function.IntSupplier;
  * <p>Loads are compared as {@code a.inFlight * b.weight < b.inFlight * a.weight}, so no division. The scan starts
  * at a rotating offset so that ties (an idle backend) spread round-robin instead of all landing on the first server;
  * the first server from that offset with the lowest ratio wins. Cost is one counter read per server per pick
- * (through {@link LoadSignal#reader}, resolved once) against weights copied into an array, so a scan touches only
- * two arrays and the counters. An idle server (nothing in flight) cannot be beaten, so the scan stops at the first
- * one: on a lightly loaded backend a pick reads a few counters; on a busy one it reads them all (linear in the
+ * against weights copied into an array. When the signal hands out its counters ({@link LoadSignal#counter}, as
+ * proxy-core's does) and the weights have a common multiple up to 2^31 (any equal weights, any few distinct ones)
+ * the scan is a minimum search over an {@code AtomicInteger[]} with loads scaled by {@code lcm / weight}: one load
+ * and one multiply per server, no call, about 0.6 ns each (62 ns for 100 busy servers); otherwise it calls each
+ * server's {@link LoadSignal#reader} and compares cross-multiplied (about 1.9 ns each). Both are resolved once per
+ * table and pick the same server. An idle server (nothing in flight) cannot be beaten, so the scan stops at the
+ * first one: on a lightly loaded backend a pick reads a few counters; on a busy one it reads them all (linear in the
  * number of servers; {@link PowerOfTwoChoices} reads two).
  */
 public final class LeastConnections implements LoadBalancer {
 
+    /** Largest common multiple of the weights for which loads are compared as {@code inFlight * (lcm / weight)}. */
+    private static final long MAX_LCM = 1L << 31;
+
     private final Server[] servers;
     private final long[] weights;
+    /** {@code lcm(weights) / weight} per server, or null when that lcm is above {@link #MAX_LCM}. */
+    private final long[] scales;
     private final LoadReaders loads;
     private final AtomicInteger start = new AtomicInteger();
 
@@ -29,19 +38,81 @@ public final class LeastConnections implements LoadBalancer {
     public LeastConnections(List<Server> servers) {
         this.servers = servers.toArray(new Server[0]);
         this.weights = new long[this.servers.length];
+        long lcm = 1;
         for (int i = 0; i < weights.length; i++) {
             weights[i] = this.servers[i].config().weight();
+            // Past MAX_LCM (or on a weight of 0, which callers filter out) keys are not used: stop multiplying.
+            lcm = lcm > MAX_LCM || weights[i] <= 0 ? MAX_LCM + 1 : lcm / gcd(lcm, weights[i]) * weights[i];
+        }
+        if (lcm <= MAX_LCM) {
+            scales = new long[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                scales[i] = lcm / weights[i];
+            }
+        } else {
+            scales = null;
         }
         this.loads = new LoadReaders(this.servers);
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     @Override
     public Server pick(LoadSignal load, Set<String> avoid) {
         int n = servers.length;
-        IntSupplier[] inFlight = loads.of(load);
         int first = Math.floorMod(start.getAndIncrement(), n);
-        int best = avoid.isEmpty() ? scan(inFlight, first) : scanAvoiding(inFlight, first, avoid);
+        int best;
+        if (!avoid.isEmpty()) {
+            best = scanAvoiding(loads.of(load), first, avoid);
+        } else {
+            AtomicInteger[] counters = loads.counters(load);
+            best = counters != null && scales != null ? scan(counters, scales, first) : scan(loads.of(load), first);
+        }
         return best < 0 ? null : servers[best];
+    }
+
+    /**
+     * As {@link #scan(IntSupplier[], int)}, over the signal's own counters, with each load scaled to the common
+     * multiple of the weights: {@code a.inFlight / a.weight < b.inFlight / b.weight} exactly when
+     * {@code a.inFlight * (lcm / a.weight) < b.inFlight * (lcm / b.weight)}, so the scan is a plain minimum search
+     * (one load, one multiply, one compare per server, no call) in two straight runs instead of one wrapping run.
+     * The first strictly lower key wins, so ties go to the server nearest after {@code first}, as in the other scan.
+     */
+    private static int scan(AtomicInteger[] inFlight, long[] scales, int first) {
+        int n = inFlight.length;
+        int best = -1;
+        long bestKey = Long.MAX_VALUE;
+        for (int i = first; i < n; i++) {
+            // Opaque: a fresh value of this counter, without ordering against the others (a volatile read's
+            // ordering buys nothing here, the counters move under the scan anyway) and without the barrier that
+            // keeps the JIT from scheduling the loads of one scan together (measured: 90 -> 62 ns for 100 servers).
+            long key = inFlight[i].getOpaque() * scales[i];
+            if (key < bestKey) {
+                if (key == 0) {
+                    return i; // idle: nothing can beat it
+                }
+                best = i;
+                bestKey = key;
+            }
+        }
+        for (int i = 0; i < first; i++) {
+            long key = inFlight[i].getOpaque() * scales[i];
+            if (key < bestKey) {
+                if (key == 0) {
+                    return i;
+                }
+                best = i;
+                bestKey = key;
+            }
+        }
+        return best;
     }
 
     /** The index of the least loaded server, scanning from {@code first}. */

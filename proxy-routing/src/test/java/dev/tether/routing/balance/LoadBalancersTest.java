@@ -87,13 +87,21 @@ class LoadBalancersTest {
     @Test
     void leastConnectionsAgreesWithTheNaiveDefinitionOnRandomLoads() {
         java.util.Random random = new java.util.Random(7);
+        int[] largePrimes = {251, 241, 239, 233, 229}; // an lcm above 2^31: the cross-multiplied scan
         for (int trial = 0; trial < 2000; trial++) {
             int n = 1 + random.nextInt(12);
+            boolean largeWeights = trial % 5 == 0;
+            boolean largeLoads = trial % 7 == 0;
             List<Server> servers = new ArrayList<>();
             Map<String, Integer> inFlight = new HashMap<>();
+            Map<String, AtomicInteger> counters = new HashMap<>();
             for (int i = 0; i < n; i++) {
-                servers.add(server("s" + i, 1 + random.nextInt(4)));
-                inFlight.put("s" + i, random.nextInt(4)); // small values: many ties and idle servers
+                int weight = largeWeights ? largePrimes[random.nextInt(largePrimes.length)] : 1 + random.nextInt(4);
+                servers.add(server("s" + i, weight));
+                // Small values: many ties and idle servers; large ones: no overflow in the scaled keys.
+                int load = largeLoads ? Integer.MAX_VALUE - random.nextInt(4) : random.nextInt(4);
+                inFlight.put("s" + i, load);
+                counters.put("app/s" + i, new AtomicInteger(load));
             }
             Set<String> avoid = new java.util.HashSet<>();
             if (random.nextBoolean()) {
@@ -103,23 +111,72 @@ class LoadBalancersTest {
                     }
                 }
             }
-            LoadBalancer lb = new LeastConnections(servers);
-            LoadSignal load = s -> inFlight.get(s.name());
-            for (int pick = 0; pick < 3; pick++) { // offsets 0, 1, 2
-                Server expected = null;
-                for (int k = 0; k < n; k++) {
-                    Server s = servers.get((pick + k) % n);
-                    if (avoid.contains(s.id())) {
-                        continue;
-                    }
-                    if (expected == null || (long) inFlight.get(s.name()) * expected.config().weight()
-                            < (long) inFlight.get(expected.name()) * s.config().weight()) {
-                        expected = s;
-                    }
+            // The same loads through inFlight alone (readers) and through counters (the array scan).
+            LoadSignal plain = s -> inFlight.get(s.name());
+            LoadSignal withCounters = new LoadSignal() {
+                @Override
+                public int inFlight(Server server) {
+                    return counters.get(server.id()).get();
                 }
-                assertThat(lb.pick(load, avoid)).as("trial %d pick %d", trial, pick).isEqualTo(expected);
+
+                @Override
+                public AtomicInteger counter(Server server) {
+                    return counters.get(server.id());
+                }
+            };
+            for (LoadSignal load : List.of(plain, withCounters)) {
+                LoadBalancer lb = new LeastConnections(servers);
+                for (int pick = 0; pick < 3; pick++) { // offsets 0, 1, 2
+                    Server expected = null;
+                    for (int k = 0; k < n; k++) {
+                        Server s = servers.get((pick + k) % n);
+                        if (avoid.contains(s.id())) {
+                            continue;
+                        }
+                        if (expected == null || (long) inFlight.get(s.name()) * expected.config().weight()
+                                < (long) inFlight.get(expected.name()) * s.config().weight()) {
+                            expected = s;
+                        }
+                    }
+                    assertThat(lb.pick(load, avoid)).as("trial %d pick %d %s", trial, pick,
+                            load == plain ? "inFlight" : "counters").isEqualTo(expected);
+                }
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BalanceAlgorithm.class, names = {"LEAST_CONNECTIONS", "POWER_OF_TWO", "FIRST"})
+    void countersAreResolvedOnceAndReadLive(BalanceAlgorithm algorithm) {
+        List<Server> servers = List.of(server("a", 1, false, 1, ServerState.UP), server("b", 1, false, 1,
+                ServerState.UP));
+        Map<String, AtomicInteger> counters = new HashMap<>();
+        List<String> resolved = new ArrayList<>();
+        LoadSignal load = new LoadSignal() {
+            @Override
+            public int inFlight(Server server) {
+                throw new AssertionError("balancers use the counters");
+            }
+
+            @Override
+            public AtomicInteger counter(Server server) {
+                resolved.add(server.name());
+                return counters.computeIfAbsent(server.name(), k -> new AtomicInteger());
+            }
+        };
+        LoadBalancer lb = LoadBalancers.create(algorithm, servers);
+        lb.pick(load, Set.of());
+        counters.get("a").set(5);
+        for (int i = 0; i < 20; i++) {
+            assertThat(lb.pick(load, Set.of()).name()).isEqualTo("b");
+        }
+        counters.get("a").set(0);
+        counters.get("b").set(5);
+        for (int i = 0; i < 20; i++) {
+            assertThat(lb.pick(load, Set.of()).name()).isEqualTo("a");
+        }
+        // Once for the reader (the default reader wraps the counter) and, for least-connections, once for the array.
+        assertThat(resolved).containsOnly("a", "b").hasSizeLessThanOrEqualTo(4);
     }
 
     @Test
