@@ -1,42 +1,43 @@
 package dev.tether.routing.match;
 
-import java.util.Arrays;
 
 /**
  * Open-addressing map from hex prefixes of one fixed length (1 to 32 digits, held as two longs) to an int.
  * Built once, read without allocation.
+ *
+ * <p>Each slot is three adjacent longs (value, hi, lo) in one array, so a probe of a large table costs one cache
+ * miss rather than one per field.
  */
 final class HexPrefixTable {
 
-    private final long[] hi;
-    private final long[] lo;
-    private final int[] values;
+    private final long[] slots;
     private final int mask;
 
     HexPrefixTable(int capacity) {
         int size = Integer.highestOneBit(Math.max(2, capacity * 2) - 1) << 1;
-        hi = new long[size];
-        lo = new long[size];
-        values = new int[size];
-        Arrays.fill(values, -1);
+        slots = new long[size * 3];
+        for (int s = 0; s < slots.length; s += 3) {
+            slots[s] = -1;
+        }
         mask = size - 1;
     }
 
     void put(long h, long l, int value) {
         int s = slot(h, l);
-        while (values[s] >= 0 && (hi[s] != h || lo[s] != l)) {
+        while (slots[3 * s] >= 0 && (slots[3 * s + 1] != h || slots[3 * s + 2] != l)) {
             s = (s + 1) & mask;
         }
-        hi[s] = h;
-        lo[s] = l;
-        values[s] = value;
+        slots[3 * s] = value;
+        slots[3 * s + 1] = h;
+        slots[3 * s + 2] = l;
     }
 
     int get(long h, long l) {
         int s = slot(h, l);
-        while (values[s] >= 0) {
-            if (hi[s] == h && lo[s] == l) {
-                return values[s];
+        long v;
+        while ((v = slots[3 * s]) >= 0) {
+            if (slots[3 * s + 1] == h && slots[3 * s + 2] == l) {
+                return (int) v;
             }
             s = (s + 1) & mask;
         }

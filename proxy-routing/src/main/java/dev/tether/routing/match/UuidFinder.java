@@ -101,7 +101,7 @@ public final class UuidFinder {
         return bad >= 0;
     }
 
-    private static final byte[] HEX_VALUES = new byte[128];
+    private static final byte[] HEX_VALUES = new byte[256];
 
     static {
         Arrays.fill(HEX_VALUES, (byte) -1);
@@ -111,8 +111,9 @@ public final class UuidFinder {
         }
     }
 
-    /** The value of a hex digit of either case, or -1. */
+    /** The value of a hex digit of either case, or -1; branch-free, as the scan calls it for 32 characters. */
     static int hex(char c) {
-        return c < 128 ? HEX_VALUES[c] : -1;
+        // Any bit above the low byte makes the result negative; the masked index needs no range check.
+        return HEX_VALUES[c & 0xff] | -(c >>> 8);
     }
 }

@@ -18,9 +18,10 @@ import java.util.function.ToIntFunction;
  *       four digits saying which override lengths exist under that prefix.
  * </ul>
  * A lookup reads the UUID's digits once, left to right. After four digits the mask tells which lengths can still
- * match, so it probes only those and stops reading as soon as no longer override can exist: with a thousand
- * overrides most UUIDs cost no probe at all, with 100 000 about one or two. The longest matching override wins,
- * then the range of the first digit, then the default server. Dashes are ignored and case does not matter.
+ * match, so it reads no further than the longest of those, then probes them longest first and stops at the first
+ * hit: with a thousand overrides most UUIDs cost no probe at all, with 100 000 about one or two. The longest
+ * matching override wins, then the range of the first digit, then the default server. Dashes are ignored and case
+ * does not matter.
  *
  * <pre>
  *   ff84e1a1-66e2-4c4e-...   digits f f 8 4 e 1 a 1 6 6 e 2 ...
@@ -110,58 +111,58 @@ public final class UuidShardMap {
      * digit, else the default server; -1 when the region holds no hex digit.
      */
     public int lookup(CharSequence s, int from, int to) {
+        // Read the digits once, left-aligned in hi (digits 1-16) and lo (17-32), so the prefix of any length is a
+        // shift. Stop at the longest length that can still match: after four digits the mask says which exist.
         long hi = 0;
         long lo = 0;
         int digits = 0;
-        int first = -1;
-        int best = -1;
-        // Lengths that can still match: all configured ones until the first four digits narrow them down.
-        long pending = -1L;
-        for (int i = from; i < to; i++) {
+        int limit = Math.max(1, Math.min(longest, 32));
+        long pending = 0;
+        for (int i = from; i < to && digits < limit; i++) {
             char c = s.charAt(i);
             if (c == '-') {
                 continue;
             }
             int d = UuidFinder.hex(c);
-            if (d < 0 || digits == 32) {
+            if (d < 0) {
                 break;
             }
             if (digits < 16) {
-                hi = (hi << 4) | d;
+                hi |= (long) d << (60 - 4 * digits);
             } else {
-                lo = (lo << 4) | d;
+                lo |= (long) d << (60 - 4 * (digits - 16));
             }
             digits++;
-            if (digits < 4) {
-                if (digits == 1) {
-                    first = d;
-                }
-                int[] table = direct[digits];
-                if (table != null && table[(int) hi] >= 0) {
-                    best = table[(int) hi];
-                }
-            } else {
-                if (digits == 4) {
-                    pending = masks == null ? 0 : masks[(int) hi];
-                }
-                if ((pending & (1L << digits)) != 0) {
-                    int v = overrides[digits].get(hi, lo);
-                    if (v >= 0) {
-                        best = v;
-                    }
-                }
-                pending &= -(1L << (digits + 1));
-            }
-            if (digits >= longest || digits >= 4 && pending == 0) {
-                break;
+            if (digits == 4 && masks != null) {
+                pending = masks[(int) (hi >>> 48)];
+                limit = Math.min(limit, Math.max(4, 63 - Long.numberOfLeadingZeros(pending)));
             }
         }
-        if (first < 0) {
+        if (digits == 0) {
             return -1;
         }
-        if (best >= 0) {
-            return best;
+        // Lengths longer than the digits read cannot match; the longest hit wins, so probe longest first.
+        pending &= (2L << digits) - 1;
+        while (pending != 0) {
+            int len = 63 - Long.numberOfLeadingZeros(pending);
+            long h = len >= 16 ? hi : hi >>> (64 - 4 * len);
+            long l = len > 16 ? lo >>> (64 - 4 * (len - 16)) : 0;
+            int v = overrides[len].get(h, l);
+            if (v >= 0) {
+                return v;
+            }
+            pending &= ~(1L << len);
         }
+        for (int len = Math.min(digits, 3); len >= 1; len--) {
+            int[] table = direct[len];
+            if (table != null) {
+                int v = table[(int) (hi >>> (64 - 4 * len))];
+                if (v >= 0) {
+                    return v;
+                }
+            }
+        }
+        int first = (int) (hi >>> 60);
         return ranges[first] >= 0 ? ranges[first] : defaultServer;
     }
 }
