@@ -17,8 +17,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
 TETHER_JAR=${TETHER_JAR:-$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar}
-TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m}
-HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m}
+TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
+HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
 COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
