@@ -6,16 +6,19 @@ import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * A cross-check of {@link RouterBenchmark} and {@link LoadBalancerBenchmark} on a busy machine: the same inputs and
- * methods, timed by the thread's CPU time instead of the wall clock, so time the thread spends preempted by other
- * processes does not count. JMH's figures on this shared 2-core VM swing 2-5x with the team's builds; these barely
- * move (cache pollution by the other processes still counts). Not a replacement for JMH (no forks, no blackhole,
- * a volatile sink instead), only a way to compare two builds while the machine is loaded.
+ * A cross-check of the routing benchmarks on a busy machine: the same inputs and methods as {@link RouterBenchmark},
+ * {@link LoadBalancerBenchmark}, {@link UuidMapBenchmark} and {@link PathRuleBenchmark}, timed by the thread's CPU
+ * time instead of the wall clock, so time the thread spends preempted by other processes does not count. JMH's
+ * figures on this shared 2-core VM swing 2-5x with the team's builds; these barely move (cache pollution by the
+ * other processes still counts). Not a replacement for JMH (no forks, no blackhole, a volatile sink instead), only
+ * a way to compare two builds while the machine is loaded.
  *
- * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.tether.bench.jmh.RoutingCpuTime}; prints, per case, the
- * lowest and all of 8 rounds of 2 million operations, after 4 warm-up rounds.
+ * <p>Run: {@code java -cp bench/target/benchmarks.jar dev.tether.bench.jmh.RoutingCpuTime [regex]}; prints, per
+ * case whose name the optional regex finds, the lowest and all of 8 rounds of 2 million operations, after 4 warm-up
+ * rounds. All cases run in one JVM, in the order below, so a case's compiled code may depend on the cases before it.
  */
 public final class RoutingCpuTime {
 
@@ -24,20 +27,60 @@ public final class RoutingCpuTime {
     private RoutingCpuTime() {}
 
     public static void main(String[] args) {
+        Pattern only = Pattern.compile(args.length > 0 ? args[0] : "");
         for (String cookie : List.of("plain", "signed", "prefix")) {
-            RouterBenchmark b = new RouterBenchmark();
-            b.cookie = cookie;
-            b.setUp();
-            measure("RouterBenchmark.sticky cookie=" + cookie, b::sticky);
+            String name = "RouterBenchmark.sticky cookie=" + cookie;
+            if (only.matcher(name).find()) {
+                RouterBenchmark b = new RouterBenchmark();
+                b.cookie = cookie;
+                b.setUp();
+                measure(name, b::sticky);
+            }
         }
         for (String loads : List.of("mixed", "busy")) {
             for (int servers : new int[] {3, 100}) {
-                LoadBalancerBenchmark b = new LoadBalancerBenchmark();
-                b.algorithm = BalanceAlgorithm.LEAST_CONNECTIONS;
-                b.servers = servers;
-                b.loads = loads;
+                String name = "LoadBalancerBenchmark.pick least-connections servers=" + servers + " loads=" + loads;
+                if (only.matcher(name).find()) {
+                    LoadBalancerBenchmark b = new LoadBalancerBenchmark();
+                    b.algorithm = BalanceAlgorithm.LEAST_CONNECTIONS;
+                    b.servers = servers;
+                    b.loads = loads;
+                    b.setUp();
+                    measure(name, b::pick);
+                }
+            }
+        }
+        for (int servers : new int[] {3, 100}) {
+            for (String method : List.of("pick", "route")) {
+                String name = "LoadBalancerBenchmark." + method + " power-of-two servers=" + servers + " loads=mixed";
+                if (only.matcher(name).find()) {
+                    LoadBalancerBenchmark b = new LoadBalancerBenchmark();
+                    b.algorithm = BalanceAlgorithm.POWER_OF_TWO;
+                    b.servers = servers;
+                    b.loads = "mixed";
+                    b.setUp();
+                    measure(name, method.equals("pick") ? b::pick : b::route);
+                }
+            }
+        }
+        for (int rules : new int[] {10, 1000, 100_000}) {
+            String name = "UuidMapBenchmark.route rules=" + rules;
+            if (only.matcher(name).find()) {
+                UuidMapBenchmark b = new UuidMapBenchmark();
+                b.rules = rules;
                 b.setUp();
-                measure("LoadBalancerBenchmark.pick least-connections servers=" + servers + " loads=" + loads, b::pick);
+                measure(name, b::route);
+            }
+        }
+        for (int rules : new int[] {10, 100}) {
+            for (String method : List.of("first", "last")) {
+                String name = "PathRuleBenchmark." + method + " rules=" + rules;
+                if (only.matcher(name).find()) {
+                    PathRuleBenchmark b = new PathRuleBenchmark();
+                    b.rules = rules;
+                    b.setUp();
+                    measure(name, method.equals("first") ? b::first : b::last);
+                }
             }
         }
     }
