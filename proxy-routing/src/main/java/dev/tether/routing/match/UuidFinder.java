@@ -88,6 +88,46 @@ public final class UuidFinder {
         return -1;
     }
 
+    /**
+     * As {@link #find} with the default scan, in the same pass reading the UUID's 32 digits into two longs (digits
+     * 1-16 in {@code hi}, 17-32 in {@code lo}) and handing them to {@code map}: the characters are read once.
+     * {@link UuidShardMap#route} calls it; -1 when the path carries no UUID.
+     */
+    static int route(String s, UuidShardMap map) {
+        int len = s.length();
+        int dash = s.indexOf('-', 8);
+        while (dash >= 0 && dash + 28 <= len) {
+            int i = dash - 8;
+            if (s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-'
+                    && (i == 0 || hex(s.charAt(i - 1)) < 0)
+                    && (i + UUID_LENGTH == len || hex(s.charAt(i + UUID_LENGTH)) < 0)) {
+                // Each group is its value, or negative when it holds a character that is not a hex digit.
+                long a = digits(s, i, 8);
+                long b = digits(s, i + 9, 4);
+                long c = digits(s, i + 14, 4);
+                long d = digits(s, i + 19, 4);
+                long e = digits(s, i + 24, 12);
+                if ((a | b | c | d | e) >= 0) {
+                    return map.lookup(a << 32 | b << 16 | c, d << 48 | e);
+                }
+            }
+            dash = s.indexOf('-', dash + 1);
+        }
+        return -1;
+    }
+
+    /** The value of {@code count} (at most 15) hex digits from {@code from}, or a negative number if one is not. */
+    private static long digits(String s, int from, int count) {
+        long value = 0;
+        int bad = 0;
+        for (int i = from; i < from + count; i++) {
+            int d = hex(s.charAt(i));
+            bad |= d;
+            value = value << 4 | (d & 0xf);
+        }
+        return value | (bad >> 31); // bad is negative exactly when one character was not a hex digit
+    }
+
     private static boolean isUuidAt(String s, int at) {
         return hexRun(s, at, 8) && hexRun(s, at + 9, 4) && hexRun(s, at + 14, 4) && hexRun(s, at + 19, 4)
                 && hexRun(s, at + 24, 12);

@@ -17,11 +17,13 @@ import java.util.function.ToIntFunction;
  *   <li>overrides of 4 to 32 digits: one hash table per length, plus a 65536-entry table of bit masks on the first
  *       four digits saying which override lengths exist under that prefix.
  * </ul>
- * A lookup reads the UUID's digits once, left to right. After four digits the mask tells which lengths can still
- * match, so it reads no further than the longest of those, then probes them longest first and stops at the first
- * hit: with a thousand overrides most UUIDs cost no probe at all, with 100 000 about one or two. The longest
- * matching override wins, then the range of the first digit, then the default server. Dashes are ignored and case
- * does not matter.
+ * With the default finder the scan that recognises the UUID in the path reads its 32 digits into two longs as it
+ * validates them, and the lookup starts from those: no character is read twice. The mask of the first four digits
+ * tells which override lengths exist under them; the lookup probes those longest first and stops at the first
+ * hit: with a thousand overrides most UUIDs cost no probe at all, with 100 000 about one or two. (With a configured
+ * pattern the digits of the region it found are read once, no further than the longest length the mask allows.)
+ * The longest matching override wins, then the range of the first digit, then the default server. Dashes are
+ * ignored and case does not matter.
  *
  * <pre>
  *   ff84e1a1-66e2-4c4e-...   digits f f 8 4 e 1 a 1 6 6 e 2 ...
@@ -94,6 +96,9 @@ public final class UuidShardMap {
 
     /** The server index for the UUID in this path, or -1 when the path carries no UUID. */
     public int route(String path) {
+        if (finder == UuidFinder.FIRST_IN_PATH) {
+            return path == null ? -1 : UuidFinder.route(path, this);
+        }
         long region = finder.find(path);
         return region < 0 ? -1 : lookup(path, UuidFinder.start(region), UuidFinder.end(region));
     }
@@ -141,8 +146,21 @@ public final class UuidShardMap {
         if (digits == 0) {
             return -1;
         }
-        // Lengths longer than the digits read cannot match; the longest hit wins, so probe longest first.
-        pending &= (2L << digits) - 1;
+        // Lengths longer than the digits read cannot match.
+        return lookup(hi, lo, digits, pending & ((2L << digits) - 1));
+    }
+
+    /**
+     * The server index for a whole UUID, its 32 digits left-aligned in {@code hi} (1-16) and {@code lo} (17-32):
+     * the longest override, else the range of its first digit, else the default server.
+     */
+    int lookup(long hi, long lo) {
+        return lookup(hi, lo, 32, masks == null ? 0 : masks[(int) (hi >>> 48)]);
+    }
+
+    /** The tail of a lookup once {@code digits} digits are read and {@code pending} holds the lengths to probe. */
+    private int lookup(long hi, long lo, int digits, long pending) {
+        // The longest hit wins, so probe longest first.
         while (pending != 0) {
             int len = 63 - Long.numberOfLeadingZeros(pending);
             long h = len >= 16 ? hi : hi >>> (64 - 4 * len);

@@ -109,6 +109,32 @@ class UuidShardMapTest {
         }
     }
 
+    /**
+     * The one-pass route (digits read while the UUID is recognised) agrees with finding the region first and then
+     * reading its digits, on paths full of near-misses: dashes in the wrong places, runs too long, non-hex letters,
+     * characters above the low byte whose low byte is a hex digit.
+     */
+    @Test
+    void onePassAgreesWithFindThenLookup() {
+        Random random = new Random(7);
+        String alphabet = "0123456789abcdefABCDEF----/gz\u0146\u0166\uff46";
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder path = new StringBuilder("/");
+            int length = random.nextInt(90);
+            for (int k = 0; k < length; k++) {
+                path.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (random.nextInt(3) == 0) {
+                String uuid = UUID.randomUUID().toString();
+                path.insert(random.nextInt(path.length() + 1), random.nextBoolean() ? uuid : uuid.toUpperCase());
+            }
+            String p = path.toString();
+            long region = UuidFinder.FIRST_IN_PATH.find(p);
+            int expected = region < 0 ? -1 : SEATABLE.lookup(p, UuidFinder.start(region), UuidFinder.end(region));
+            assertThat(SEATABLE.route(p)).as(p).isEqualTo(expected);
+        }
+    }
+
     /** Priority-ordered regexes: overrides longest first (their dashes optional), then ranges, then default. */
     private static final class Naive {
         private final List<Map.Entry<Pattern, String>> rules = new ArrayList<>();
