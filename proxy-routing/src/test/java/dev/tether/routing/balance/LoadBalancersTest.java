@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
@@ -205,6 +206,33 @@ class LoadBalancersTest {
         // Idle servers tie, so the first draw wins: its share is its weight share.
         assertThat(counts.get("a") / 80_000.0).isCloseTo(1 / 8.0, within(0.02));
         assertThat(counts.get("c") / 80_000.0).isCloseTo(5 / 8.0, within(0.02));
+    }
+
+    /** The alias table's units add up to exactly {@code weight * n} per server: the draw's odds are the weights'. */
+    @Test
+    void powerOfTwoAliasTableGivesEachServerExactlyItsWeight() {
+        Random random = new Random(11);
+        for (int trial = 0; trial < 500; trial++) {
+            int n = 1 + random.nextInt(trial < 250 ? 8 : 300);
+            long[] weights = new long[n];
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + random.nextInt(random.nextBoolean() ? 3 : 256);
+                total += weights[i];
+            }
+            int[] own = new int[n];
+            int[] alias = new int[n];
+            PowerOfTwoChoices.buildAliases(weights, total, own, alias);
+            long[] units = new long[n];
+            for (int c = 0; c < n; c++) {
+                assertThat(own[c]).isBetween(1, total);
+                units[c] += own[c];
+                units[alias[c]] += total - own[c];
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(units[i]).as("server %d of %d", i, n).isEqualTo(weights[i] * n);
+            }
+        }
     }
 
     @Test
