@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * A {@link RouteMatch} compiled once per routing table: its regex is compiled here, not per request, and each thread
- * reuses one {@link Matcher}, so matching allocates nothing.
+ * reuses one {@link Matcher}, so matching allocates nothing. A regex that is a plain sequence of characters and
+ * classes ({@code /api/v1/[a-z]+/rows/[0-9]+}, the usual shape) is also compiled to a {@link SequenceRegex}, which
+ * answers ASCII paths exactly as the Matcher would, without it.
  */
 public final class RouteMatcher {
 
@@ -19,6 +21,8 @@ public final class RouteMatcher {
     private final String headerValue;
     private final ThreadLocal<Matcher> regex;
     private final String regexPrefix;
+    // The regex as a bit-parallel automaton when it is a plain sequence of characters and classes, else null.
+    private final SequenceRegex sequence;
 
     /** @throws IllegalArgumentException when the regex does not compile */
     public RouteMatcher(RouteMatch match) {
@@ -31,9 +35,11 @@ public final class RouteMatcher {
             Pattern pattern = compile(match.pathRegex(), "path-regex");
             this.regex = ThreadLocal.withInitial(() -> pattern.matcher(""));
             this.regexPrefix = literalPrefix(match.pathRegex());
+            this.sequence = SequenceRegex.compile(match.pathRegex());
         } else {
             this.regex = null;
             this.regexPrefix = "";
+            this.sequence = null;
         }
     }
 
@@ -71,7 +77,16 @@ public final class RouteMatcher {
             }
         }
         // Last: the regex is the most expensive condition, and its literal prefix rules most paths out cheaply.
-        return regex == null || path.startsWith(regexPrefix) && regex.get().reset(path).matches();
+        if (regex == null) {
+            return true;
+        }
+        if (sequence != null) {
+            int answer = sequence.match(path);
+            if (answer != SequenceRegex.UNKNOWN) {
+                return answer == SequenceRegex.YES;
+            }
+        }
+        return path.startsWith(regexPrefix) && regex.get().reset(path).matches();
     }
 
     /**
