@@ -339,12 +339,15 @@ public final class Router {
                 new CookieAction.Set(setCookie, backend.cookies.config().nocache()), backend.stripCookie());
     }
 
-    /** The first route in configuration order that matches; only routes whose path prefix fits are tried. */
+    /**
+     * The first route in configuration order that matches; only routes whose required path prefix the path starts
+     * with are tried, and that prefix is not checked again.
+     */
     private static CompiledRoute firstMatch(RequestView request, RoutingTable table) {
         CompiledRoute[] routes = table.routes();
         for (int i : table.candidates(request.path())) {
             CompiledRoute r = routes[i];
-            if (r.matcher().matches(request)) {
+            if (r.matcher().matchesIndexed(request)) {
                 return r;
             }
         }

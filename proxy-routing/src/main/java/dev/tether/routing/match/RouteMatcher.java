@@ -23,6 +23,9 @@ public final class RouteMatcher {
     private final String regexPrefix;
     // The regex as a bit-parallel automaton when it is a plain sequence of characters and classes, else null.
     private final SequenceRegex sequence;
+    // What a path starting with requiredPrefix() already satisfies (PathIndex proved it for its candidates).
+    private final boolean prefixImplied;
+    private final boolean regexPrefixImplied;
 
     /** @throws IllegalArgumentException when the regex does not compile */
     public RouteMatcher(RouteMatch match) {
@@ -41,6 +44,10 @@ public final class RouteMatcher {
             this.regexPrefix = "";
             this.sequence = null;
         }
+        String required = requiredPrefix();
+        this.prefixImplied = prefix != null && required.startsWith(prefix);
+        this.regexPrefixImplied = required.startsWith(regexPrefix)
+                && (sequence == null || required.startsWith(sequence.literal()));
     }
 
     /**
@@ -61,7 +68,16 @@ public final class RouteMatcher {
     /** Whether every condition that is set holds for this request. */
     public boolean matches(RequestView request) {
         String path = request.path();
-        if (prefix != null && !path.startsWith(prefix)) {
+        return path.startsWith(requiredPrefix()) && matchesIndexed(request);
+    }
+
+    /**
+     * As {@link #matches}, for a request whose path is known to start with {@link #requiredPrefix()} (a
+     * {@link PathIndex} candidate): the path-prefix checks that implies are skipped.
+     */
+    public boolean matchesIndexed(RequestView request) {
+        String path = request.path();
+        if (prefix != null && !prefixImplied && !path.startsWith(prefix)) {
             return false;
         }
         if (exact != null && !path.equals(exact)) {
@@ -81,12 +97,12 @@ public final class RouteMatcher {
             return true;
         }
         if (sequence != null) {
-            int answer = sequence.match(path);
+            int answer = sequence.match(path, regexPrefixImplied);
             if (answer != SequenceRegex.UNKNOWN) {
                 return answer == SequenceRegex.YES;
             }
         }
-        return path.startsWith(regexPrefix) && regex.get().reset(path).matches();
+        return (regexPrefixImplied || path.startsWith(regexPrefix)) && regex.get().reset(path).matches();
     }
 
     /**

@@ -54,9 +54,11 @@ final class SequenceRegex {
     /**
      * {@link #YES} or {@link #NO} as {@code Pattern.matches} would answer for the whole {@code path}, or
      * {@link #UNKNOWN} when the path has a character above 127 while the automaton still runs.
+     *
+     * @param literalKnown the caller knows the path starts with {@link #literal()}
      */
-    int match(String path) {
-        if (!path.startsWith(literal)) {
+    int match(String path, boolean literalKnown) {
+        if (!literalKnown && !path.startsWith(literal)) {
             return NO;
         }
         long reached = afterLiteral;
@@ -73,6 +75,11 @@ final class SequenceRegex {
             reached = skip(reached);
         }
         return (reached & last) != 0 ? YES : NO;
+    }
+
+    /** The fixed characters every match starts with (the leading atoms that are one character, once). */
+    String literal() {
+        return literal;
     }
 
     private long skip(long reached) {
