@@ -79,6 +79,9 @@ public final class Tether {
     private final ProxyServer server;
     private final ProxyMetrics metrics;
     private final ConcurrentHashMap<String, HealthChecker> checkers = new ConcurrentHashMap<>();
+    // The same checkers as an array for the traffic observer, which runs once per response: no iterator each time.
+    private volatile HealthChecker[] observing = new HealthChecker[0];
+    private final Object observingLock = new Object();
     private final ConcurrentHashMap<String, AdminState> adminStates = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Boolean> healthy = new ConcurrentHashMap<>();
     // One change of the table's shape (reload, weight) at a time.
@@ -134,7 +137,7 @@ public final class Tether {
                 tether.startHealthCheck(config, backend, tables.get().servers(backend.name()));
             }
             server.trafficObserver((serverId, outcome) -> {
-                for (HealthChecker checker : tether.checkers.values()) {
+                for (HealthChecker checker : tether.observing) {
                     checker.observe(serverId, outcome);
                 }
             });
@@ -163,6 +166,14 @@ public final class Tether {
         checkers.put(backend.name(), HealthChecker.start(servers, health, config.passiveHealth(backend.name()),
                 metrics.countProbes(prober), this::onHealthChange, Scheduler.of(server.ioGroup().next()),
                 Ticker.systemTicker(), new SplittableRandom()));
+        checkersChanged();
+    }
+
+    /** After every change to {@link #checkers}; one at a time, so that the last array written is the latest. */
+    private void checkersChanged() {
+        synchronized (observingLock) {
+            observing = checkers.values().toArray(new HealthChecker[0]);
+        }
     }
 
     private void startAdmin(ProxyConfig config) {
@@ -443,6 +454,7 @@ public final class Tether {
                 if (diff.backendsRemoved().contains(backend) || diff.recheck(backend)) {
                     HealthChecker checker = checkers.remove(backend);
                     if (checker != null) {
+                        checkersChanged();
                         checker.stop();
                     }
                 }
