@@ -80,13 +80,16 @@ public final class BackendConnector {
         return idle.get();
     }
 
-    /** An idle usable connection to {@code server} from this loop's pool, or {@code null}. Call on {@code loop}. */
-    public BackendConnection pooled(Server server, EventLoop loop, BackendTimeouts timeouts) {
+    /**
+     * An idle usable connection to {@code server} from this loop's pool, or {@code null}. Call on {@code loop}.
+     *
+     * @param now {@code System.nanoTime()} as the caller last read it (the pool's idle deadlines are in seconds)
+     */
+    public BackendConnection pooled(Server server, EventLoop loop, BackendTimeouts timeouts, long now) {
         ArrayDeque<BackendConnection> idleConnections = pools.get().byServer.get(server.id());
         if (idleConnections == null) {
             return null;
         }
-        long now = System.nanoTime();
         BackendConnection c;
         while ((c = idleConnections.pollLast()) != null) {
             idle.decrementAndGet();
@@ -136,8 +139,10 @@ public final class BackendConnector {
     /**
      * Returns a connection whose last exchange completed cleanly to this loop's pool, or closes it when the pool is
      * full. Call on the connection's event loop.
+     *
+     * @param now {@code System.nanoTime()} as the caller last read it: the idle timeout starts there
      */
-    public void release(BackendConnection c, BackendTimeouts timeouts) {
+    public void release(BackendConnection c, BackendTimeouts timeouts, long now) {
         c.attach(null);
         if (!c.isUsable() || timeouts.poolMaxIdle() == 0) {
             c.channel().close();
@@ -150,7 +155,7 @@ public final class BackendConnector {
             c.channel().close();
             return;
         }
-        c.idleDeadlineNanos = System.nanoTime() + timeouts.poolIdle().toNanos();
+        c.idleDeadlineNanos = now + timeouts.poolIdle().toNanos();
         idleConnections.addLast(c);
         idle.incrementAndGet();
         // Reading while idle lets the handler see a server's FIN (or unexpected bytes) and close at once.

@@ -110,6 +110,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private long deadlineNanos;
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
+    // The clock of the event being handled, see now().
+    private int eventDepth;
+    private boolean eventClockRead;
+    private long eventNanos;
 
     // The exchange in progress; request == null when idle.
     private HttpRequest request;
@@ -168,6 +172,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private long responseNanos = -1;
     private String reason;
     private HttpResponse upgradeTo;
+    /**
+     * A final response head not yet written: it waits for the content that follows it in the same read, so that a
+     * small response goes out as one message (the encoder then puts head and body in one buffer, one send instead of
+     * writev). Written alone at the end of the read at the latest, so a streamed body is never held back.
+     */
+    private HttpResponse heldHead;
     private TerminationState termination = TerminationState.NORMAL;
 
     public FrontendHandler(ListenerContext context) {
@@ -308,7 +318,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         clientVersion = head.protocolVersion();
         clientKeepAlive = HttpUtil.isKeepAlive(head) && !closing;
         headRequest = HttpMethod.HEAD.equals(head.method());
-        startNanos = System.nanoTime();
+        startNanos = now();
         startMillis = System.currentTimeMillis();
         requestReadNanos = headStarted ? Math.max(0, startNanos - headStartNanos) : -1;
         headStarted = false;
@@ -445,7 +455,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (!queued) {
             queued = true;
             queuedBackend = backendName;
-            queuedAtNanos = System.nanoTime();
+            queuedAtNanos = now();
             context.events().queued(backendName);
             arm(Phase.QUEUE, t.queue());
         }
@@ -466,8 +476,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void leaveQueue() {
         if (queued) {
             queued = false;
-            queueNanos = System.nanoTime() - queuedAtNanos;
-            context.events().dequeued(queuedBackend, System.nanoTime() - queuedAtNanos);
+            queueNanos = now() - queuedAtNanos;
+            context.events().dequeued(queuedBackend, queueNanos);
         }
     }
 
@@ -599,10 +609,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void connect(boolean forceNew) {
         attempts++;
         connecting = true;
-        connectStartNanos = System.nanoTime();
+        connectStartNanos = now();
         var server = decision.server();
         BackendConnection pooled = forceNew ? null
-                : context.connector().pooled(server, ctx.channel().eventLoop(), timeouts);
+                : context.connector().pooled(server, ctx.channel().eventLoop(), timeouts, connectStartNanos);
         if (pooled != null) {
             onConnected(pooled);
             return;
@@ -626,7 +636,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void onConnected(BackendConnection connection) {
         connecting = false;
         backendReset = false;
-        connectNanos = System.nanoTime() - connectStartNanos;
+        connectNanos = now() - connectStartNanos;
         backend = connection;
         connection.attach(this);
         requestBytesWritten = true;
@@ -787,6 +797,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onBackendMessage(BackendConnection connection, Object msg) {
+        beginEvent();
+        try {
+            handleBackendMessage(connection, msg);
+        } finally {
+            endEvent();
+        }
+    }
+
+    private void handleBackendMessage(BackendConnection connection, Object msg) {
         if (connection != backend) {
             ReferenceCountUtil.release(msg);
             return;
@@ -821,7 +840,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             }
             bytesOut += content.content().readableBytes();
             boolean last = content instanceof LastHttpContent;
-            ctx.write(content, ctx.voidPromise());
+            writeResponseContent(content, last);
             if (last) {
                 responseDone = true;
                 ctx.flush();
@@ -833,6 +852,35 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 }
                 maybeFinish();
             }
+        }
+    }
+
+    /** Writes {@code content} to the client, with the held head in the same message when it ends the response. */
+    private void writeResponseContent(HttpContent content, boolean last) {
+        HttpResponse head = heldHead;
+        if (head == null) {
+            ctx.write(content, ctx.voidPromise());
+            return;
+        }
+        heldHead = null;
+        if (head == content) {
+            ctx.write(content, ctx.voidPromise()); // a FullHttpResponse: head and content are one message already
+        } else if (last) {
+            LastHttpContent end = (LastHttpContent) content;
+            ctx.write(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), end.content(), head.headers(),
+                    end.trailingHeaders()), ctx.voidPromise());
+        } else {
+            ctx.write(head, ctx.voidPromise());
+            ctx.write(content, ctx.voidPromise());
+        }
+    }
+
+    /** Writes a head still waiting for its content: the read is over, and the body may take a while. */
+    private void writeHeldHead() {
+        HttpResponse head = heldHead;
+        if (head != null) {
+            heldHead = null;
+            ctx.write(head, ctx.voidPromise());
         }
     }
 
@@ -902,7 +950,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         responseStarted = true;
         status = code;
-        responseNanos = System.nanoTime() - startNanos;
+        responseNanos = now() - startNanos;
         context.traffic().observe(decision.server().id(), TrafficOutcome.ofStatus(code));
         HttpHeaders headers = response.headers();
         boolean serverKeepAlive = HttpUtil.isKeepAlive(response);
@@ -939,7 +987,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         } else if (decision.cookieAction() instanceof CookieAction.Rewrite rewrite) {
             cookieSet = HeaderRewriter.rewriteSetCookies(headers, rewrite);
         }
-        ctx.write(response, ctx.voidPromise());
+        heldHead = response; // written with the first content, or at the end of this read (onBackendReadComplete)
         if (!ctx.channel().isWritable()) {
             arm(Phase.CLIENT_WRITE, context.listener().clientTimeout());
         } else if (phase != Phase.SERVER) {
@@ -952,6 +1000,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (connection != backend) {
             return;
         }
+        writeHeldHead();
         ctx.flush();
         if (!responseDone && ctx.channel().isWritable()) {
             connection.channel().read();
@@ -1011,7 +1060,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         responseStarted = true;
         responseDone = true;
         status = 101;
-        responseNanos = System.nanoTime() - startNanos;
+        responseNanos = now() - startNanos;
         HeaderRewriter.removeHopByHop(response.headers());
         response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
@@ -1093,7 +1142,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         backend = null;
         if (b != null) {
             if (backendReusable && requestSent && termination == TerminationState.NORMAL) {
-                context.connector().release(b, timeouts);
+                context.connector().release(b, timeouts, now());
             } else {
                 b.attach(null);
                 b.channel().close();
@@ -1185,7 +1234,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 queueNanos,
                 connectNanos,
                 responseNanos,
-                System.nanoTime() - startNanos,
+                now() - startNanos,
                 termination,
                 tunnel);
         context.events().exchangeFinished(record);
@@ -1230,6 +1279,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         webSocketKey = null;
         client = null;
         upgradeTo = null;
+        heldHead = null;
         termination = TerminationState.NORMAL;
     }
 
@@ -1279,6 +1329,36 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return peerText;
     }
 
+    // ---------------------------------------------------------------- clock
+
+    /**
+     * {@code System.nanoTime()}, read once per event: within one client read (the bytes through the decoder and
+     * everything the request does, see {@link ClientReadTracker}) or one server message, every timestamp and
+     * deadline is the same reading. They would be microseconds apart, and each reading is a {@code clock_gettime}
+     * (a dozen per exchange before). Outside an event (timers, connect and queue callbacks) it reads the clock.
+     */
+    private long now() {
+        if (eventDepth == 0) {
+            return System.nanoTime();
+        }
+        if (!eventClockRead) {
+            eventNanos = System.nanoTime();
+            eventClockRead = true;
+        }
+        return eventNanos;
+    }
+
+    /** Starts an event: until the matching {@link #endEvent}, {@link #now} reads the clock at most once. */
+    void beginEvent() {
+        if (eventDepth++ == 0) {
+            eventClockRead = false;
+        }
+    }
+
+    void endEvent() {
+        eventDepth--;
+    }
+
     // ---------------------------------------------------------------- timers
 
     /** Enters a phase with its own timeout; {@code Phase.NONE} stops timing. */
@@ -1288,7 +1368,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         timeoutNanos = timeout.toNanos();
-        long now = System.nanoTime();
+        long now = now();
         deadlineNanos = now + timeoutNanos;
         if (timer == null || timerAtNanos - deadlineNanos > 0) {
             cancelTimer();
@@ -1298,7 +1378,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Activity in a phase whose timeout measures inactivity. */
     private void touch() {
-        deadlineNanos = System.nanoTime() + timeoutNanos;
+        deadlineNanos = now() + timeoutNanos;
     }
 
     private void schedule(long now, long delayNanos) {
@@ -1318,7 +1398,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (phase == Phase.NONE || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = now();
         long left = deadlineNanos - now;
         if (left > 0) {
             schedule(now, left);
