@@ -32,6 +32,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -147,6 +148,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean requestBytesWritten;
     private long bytesIn;
     private BackendConnection backend;
+    /**
+     * The connection a body-less request's head waits to be written on: the decoder's end of the request follows
+     * in the same read, and the two go out as one message (see {@link #writeToServer}); or {@code null}.
+     */
+    private BackendConnection requestHeldOn;
     private boolean connecting;
     private int attempts;
     private AttemptHistory history;
@@ -249,6 +255,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        writeHeldRequest();
         if (backend != null && !requestSent) {
             // Body chunks written in this read; a request sent whole was flushed already (onRequestSent).
             backend.channel().flush();
@@ -593,7 +600,26 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void writeToServer(HttpContent content) {
         requestBytesWritten = true;
+        if (requestHeldOn == backend && requestHeldOn != null) {
+            requestHeldOn = null;
+            if (content instanceof LastHttpContent end) {
+                backend.channel().write(new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
+                        request.uri(), end.content(), request.headers(), end.trailingHeaders()),
+                        backend.channel().voidPromise());
+                return;
+            }
+            backend.channel().write(request, backend.channel().voidPromise());
+        }
         backend.channel().write(content, backend.channel().voidPromise());
+    }
+
+    /** Writes a request head still waiting for the request's end: the read is over without it. */
+    private void writeHeldRequest() {
+        BackendConnection on = requestHeldOn;
+        requestHeldOn = null;
+        if (on != null && on == backend) {
+            on.channel().write(request, on.channel().voidPromise());
+        }
     }
 
     private void onRequestSent() {
@@ -641,7 +667,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         connection.attach(this);
         requestBytesWritten = true;
         connection.sendingRequest(headRequest);
-        connection.channel().write(request, connection.channel().voidPromise());
+        if (!requestHasBody && !requestComplete && body.isEmpty()) {
+            // The end of this request is the next message of this read: written with it, or at the end of the read.
+            requestHeldOn = connection;
+        } else {
+            connection.channel().write(request, connection.channel().voidPromise());
+        }
         if (requestComplete && body.isEmpty() && !requestHasBody) {
             // A retry of a body-less request: its end went with the failed attempt, so end it again here.
             writeToServer(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -655,7 +686,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 onRequestSent();
             }
         }
-        connection.channel().flush();
+        if (requestHeldOn == null) {
+            connection.channel().flush();
+        }
         connection.channel().read();
         if (awaitingContinue()) {
             arm(Phase.SERVER, timeouts.server());
@@ -1280,6 +1313,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         client = null;
         upgradeTo = null;
         heldHead = null;
+        requestHeldOn = null;
         termination = TerminationState.NORMAL;
     }
 
