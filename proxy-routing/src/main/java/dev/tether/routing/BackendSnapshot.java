@@ -25,6 +25,8 @@ final class BackendSnapshot {
 
     private static final int REASONS = Reason.values().length;
     private static final int STATUSES = CookieStatus.values().length;
+    /** Servers compared by reference in {@link #indexOf} before the name lookup. */
+    private static final int IDENTITY_SCAN = 8;
 
     final BackendConfig config;
     final List<Server> servers;
@@ -161,6 +163,14 @@ final class BackendSnapshot {
     }
 
     int indexOf(Server server) {
+        // The balancers hand out this snapshot's own Server objects: in a small backend a few reference compares
+        // find one without hashing its name (once per balanced request). Any other Server is looked up by name.
+        int scan = Math.min(servers.size(), IDENTITY_SCAN);
+        for (int i = 0; i < scan; i++) {
+            if (servers.get(i) == server) {
+                return i;
+            }
+        }
         Integer i = index.get(server.name());
         return i == null ? -1 : i;
     }

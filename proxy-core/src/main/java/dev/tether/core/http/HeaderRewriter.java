@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -33,14 +34,15 @@ public final class HeaderRewriter {
      * proxy sets afterwards.
      */
     public static void removeHopByHop(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
-            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                if (value.indexOf(',') < 0) {
-                    removeNamed(headers, value); // the usual single token (keep-alive, close): no split
-                } else {
-                    for (String token : value.split(",")) {
-                        removeNamed(headers, token);
-                    }
+        Iterator<String> connection = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        if (connection.hasNext()) {
+            String first = connection.next();
+            // The usual single Connection header needs no list. Values are all read before anything is removed.
+            if (!connection.hasNext()) {
+                removeListed(headers, first);
+            } else {
+                for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                    removeListed(headers, value);
                 }
             }
         }
@@ -53,6 +55,17 @@ public final class HeaderRewriter {
         headers.remove(HttpHeaderNames.TRAILER);
         headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         headers.remove(HttpHeaderNames.UPGRADE);
+    }
+
+    /** Removes the headers one Connection value names. */
+    private static void removeListed(HttpHeaders headers, String value) {
+        if (value.indexOf(',') < 0) {
+            removeNamed(headers, value); // the usual single token (keep-alive, close): no split
+        } else {
+            for (String token : value.split(",")) {
+                removeNamed(headers, token);
+            }
+        }
     }
 
     private static void removeNamed(HttpHeaders headers, String token) {

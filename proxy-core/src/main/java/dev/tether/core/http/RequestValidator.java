@@ -388,14 +388,15 @@ public final class RequestValidator extends ChannelDuplexHandler {
     }
 
     private static String checkHost(HttpHeaders headers, HttpVersion version) {
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
-            return "a request may carry only one Host header";
-        }
-        if (hosts.isEmpty()) {
+        // The values one by one: no list for the usual single Host.
+        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+        if (!hosts.hasNext()) {
             return version.equals(HttpVersion.HTTP_1_1) ? "an HTTP/1.1 request needs a Host header" : null;
         }
-        String host = hosts.get(0);
+        String host = hosts.next();
+        if (hosts.hasNext()) {
+            return "a request may carry only one Host header";
+        }
         return validHost(host) ? null : "the Host header is not host[:port]: " + host;
     }
 
