@@ -44,8 +44,22 @@ public final class ProxyMain {
     private ProxyMain() {}
 
     public static void main(String[] args) throws Exception {
+        pooledAllocator();
         quietLeakDetector();
         System.exit(run(args));
+    }
+
+    /**
+     * Netty 4.2's default buffer allocator ({@code adaptive}) cost about 1.5 µs of event-loop time per keep-alive
+     * request more than the {@code pooled} one (thread-local caches of Netty 4.1's default): a proxy allocates a few
+     * small, short-lived buffers per request (reads, encoded heads), which is what the pooled caches serve best
+     * (bench/RESULTS.md, 2026-12-07). Set before any buffer class loads; an operator's {@code
+     * -Dio.netty.allocator.type} wins.
+     */
+    static void pooledAllocator() {
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "pooled");
+        }
     }
 
     /**
