@@ -39,14 +39,17 @@ public final class RoutingCpuTime {
         }
         for (String loads : List.of("mixed", "busy")) {
             for (int servers : new int[] {3, 100}) {
-                String name = "LoadBalancerBenchmark.pick least-connections servers=" + servers + " loads=" + loads;
-                if (only.matcher(name).find()) {
-                    LoadBalancerBenchmark b = new LoadBalancerBenchmark();
-                    b.algorithm = BalanceAlgorithm.LEAST_CONNECTIONS;
-                    b.servers = servers;
-                    b.loads = loads;
-                    b.setUp();
-                    measure(name, b::pick);
+                for (String method : List.of("pick", "route")) {
+                    String name = "LoadBalancerBenchmark." + method + " least-connections servers=" + servers
+                            + " loads=" + loads;
+                    if (only.matcher(name).find()) {
+                        LoadBalancerBenchmark b = new LoadBalancerBenchmark();
+                        b.algorithm = BalanceAlgorithm.LEAST_CONNECTIONS;
+                        b.servers = servers;
+                        b.loads = loads;
+                        b.setUp();
+                        measure(name, method.equals("pick") ? b::pick : b::route);
+                    }
                 }
             }
         }
