@@ -86,6 +86,10 @@ public final class ProxyServer {
         this.tables = tables;
         this.proxyLimits = new ConnectionLimits("proxy", config.maxConnections(), 0, null);
         tables.onChange(queues::wakeAll);
+        // Each backend's servers get adjacent in-flight counters before its first request, so least-connections
+        // scans them as one run of ints; a reload adds its new servers the same way.
+        inFlight.reserve(tables.get());
+        tables.onChange(() -> inFlight.reserve(tables.get()));
         this.connector = new BackendConnector(transport, events);
         this.router = new Router(inFlight, System::currentTimeMillis, pins);
     }

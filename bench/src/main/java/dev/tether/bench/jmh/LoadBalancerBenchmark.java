@@ -1,5 +1,6 @@
 package dev.tether.bench.jmh;
 
+import dev.tether.core.backend.InFlightCounters;
 import dev.tether.routing.LoadSignal;
 import dev.tether.routing.RouteDecision;
 import dev.tether.routing.Router;
@@ -14,9 +15,7 @@ import dev.tether.routing.model.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,10 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What does a balancer pick cost over 3 and 100 servers? {@code pick} calls the balancer alone; {@code route} is a
- * whole decision for a request without cookie on a backend without cookie. The load signal is shaped like
- * proxy-core's {@code InFlightCounters} (a ConcurrentHashMap of AtomicIntegers keyed by server id) with uneven
- * fixed loads (with or without idle servers, see {@link #loads}), and overrides {@link LoadSignal#counter} so
- * balancers read the AtomicIntegers directly.
+ * whole decision for a request without cookie on a backend without cookie. The load signal is proxy-core's
+ * {@code InFlightCounters} with the table reserved (as {@code ProxyServer} does), so balancers read a run of its
+ * count array ({@link LoadSignal#slot}), with uneven fixed loads (with or without idle servers, see {@link #loads}).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar LoadBalancerBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -prof gc}
  */
@@ -68,26 +66,18 @@ public class LoadBalancerBenchmark {
     @Setup
     public void setUp() {
         List<ServerConfig> configs = new ArrayList<>();
-        ConcurrentHashMap<String, AtomicInteger> counts = new ConcurrentHashMap<>();
         for (int i = 0; i < servers; i++) {
             configs.add(new ServerConfig("node" + i, "127.0.0.1", 8000 + i, 1 + i % 3, false, 0));
-            counts.put("app/node" + i, new AtomicInteger((loads.equals("busy") ? 1 : 0) + i * 7 % 13));
         }
-        load = new LoadSignal() {
-            @Override
-            public int inFlight(Server server) {
-                AtomicInteger c = counts.get(server.id());
-                return c == null ? 0 : c.get();
-            }
-
-            // As proxy-core's InFlightCounters does: hand out the counter itself, resolved once per table.
-            @Override
-            public AtomicInteger counter(Server server) {
-                return counts.computeIfAbsent(server.id(), id -> new AtomicInteger());
-            }
-        };
         table = RoutingTable.compile(new RoutingConfig(List.of(),
                 List.of(new BackendConfig("app", algorithm, configs, null, 0, true)), "app"));
+        // As proxy-core's InFlightCounters after reserve(table): counts in one int[], a backend's servers adjacent.
+        InFlightCounters counts = new InFlightCounters();
+        counts.reserve(table);
+        for (int i = 0; i < servers; i++) {
+            counts.counter("app/node" + i).set((loads.equals("busy") ? 1 : 0) + i * 7 % 13);
+        }
+        load = counts;
         balancer = LoadBalancers.create(algorithm, table.servers("app"));
         router = new Router(load);
         request = BenchRequest.path("/index.html");

@@ -3,6 +3,7 @@ package dev.tether.core.frontend;
 import dev.tether.core.backend.BackendConnection;
 import dev.tether.core.backend.BackendConnector;
 import dev.tether.core.backend.BackendListener;
+import dev.tether.core.backend.InFlightCounters;
 import dev.tether.core.backend.NettyFailures;
 import dev.tether.core.config.BackendTimeouts;
 import dev.tether.core.frontdoor.ClientAddress;
@@ -57,7 +58,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +157,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private int attempts;
     private AttemptHistory history;
     private boolean backendReset;
-    private AtomicInteger inFlight;
+    private InFlightCounters.Counter inFlight;
     private Server inFlightServer;
     private long exchangeSeq;
     private boolean queued;
@@ -490,7 +490,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Counts the exchange on {@code server}; false when the server is at its max-conn. */
     private boolean tryAcquireSlot(Server server) {
-        AtomicInteger counter = context.inFlight().counter(server.id());
+        InFlightCounters.Counter counter = context.inFlight().counter(server.id());
         int max = server.config().maxConn();
         while (true) {
             int n = counter.get();

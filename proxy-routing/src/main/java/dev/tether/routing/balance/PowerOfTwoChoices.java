@@ -20,8 +20,9 @@ import java.util.function.IntSupplier;
  * in integers, so the odds are exactly {@code weight / total}) gives each server a column of {@code total} units,
  * of which it keeps {@code own[i]} and lends the rest to {@code alias[i]}. A draw is one random column and one
  * random unit in it, both from one 64-bit random number (Lemire's multiply-shift, with its rare rejection so each is
- * exactly uniform): no division, no search. The loads are read from the signal's counters when it hands them out
- * ({@link LoadSignal#counter}), else through its readers; the weights from an array.
+ * exactly uniform): no division, no search. The loads are read from the signal's count array or counters when it
+ * hands them out ({@link LoadSignal#slot}, {@link LoadSignal#counter}), else through its readers; the weights from
+ * an array.
  */
 public final class PowerOfTwoChoices implements LoadBalancer {
 
@@ -113,8 +114,13 @@ public final class PowerOfTwoChoices implements LoadBalancer {
         }
         long loadA;
         long loadB;
-        AtomicInteger[] counters = loads.counters(load);
-        if (counters != null) {
+        int[] counts = loads.counts(load);
+        AtomicInteger[] counters;
+        if (counts != null) {
+            int[] index = loads.index(load);
+            loadA = (int) LoadSignal.Slot.COUNTS.getOpaque(counts, index[a]);
+            loadB = (int) LoadSignal.Slot.COUNTS.getOpaque(counts, index[b]);
+        } else if ((counters = loads.counters(load)) != null) {
             // Opaque, as in LeastConnections: a fresh value without ordering against the other counter.
             loadA = counters[a].getOpaque();
             loadB = counters[b].getOpaque();

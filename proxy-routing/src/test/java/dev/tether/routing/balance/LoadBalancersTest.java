@@ -9,6 +9,7 @@ import dev.tether.routing.config.ServerConfig;
 import dev.tether.routing.model.Server;
 import dev.tether.routing.model.ServerState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,8 @@ class LoadBalancersTest {
             List<Server> servers = new ArrayList<>();
             Map<String, Integer> inFlight = new HashMap<>();
             Map<String, AtomicInteger> counters = new HashMap<>();
+            int[] counts = new int[n + 5]; // s<i> at counts[3 + i]: a run inside a larger array
+            Map<String, LoadSignal.Slot> slots = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 int weight = largeWeights ? largePrimes[random.nextInt(largePrimes.length)] : 1 + random.nextInt(4);
                 servers.add(server("s" + i, weight));
@@ -103,6 +106,8 @@ class LoadBalancersTest {
                 int load = largeLoads ? Integer.MAX_VALUE - random.nextInt(4) : random.nextInt(4);
                 inFlight.put("s" + i, load);
                 counters.put("app/s" + i, new AtomicInteger(load));
+                counts[3 + i] = load;
+                slots.put("app/s" + i, new LoadSignal.Slot(counts, 3 + i));
             }
             Set<String> avoid = new java.util.HashSet<>();
             if (random.nextBoolean()) {
@@ -125,7 +130,18 @@ class LoadBalancersTest {
                     return counters.get(server.id());
                 }
             };
-            for (LoadSignal load : List.of(plain, withCounters)) {
+            LoadSignal withSlots = new LoadSignal() {
+                @Override
+                public int inFlight(Server server) {
+                    return counts[slots.get(server.id()).index()];
+                }
+
+                @Override
+                public Slot slot(Server server) {
+                    return slots.get(server.id());
+                }
+            };
+            for (LoadSignal load : List.of(plain, withCounters, withSlots)) {
                 LoadBalancer lb = new LeastConnections(servers);
                 for (int pick = 0; pick < 3; pick++) { // offsets 0, 1, 2
                     Server expected = null;
@@ -140,7 +156,7 @@ class LoadBalancersTest {
                         }
                     }
                     assertThat(lb.pick(load, avoid)).as("trial %d pick %d %s", trial, pick,
-                            load == plain ? "inFlight" : "counters").isEqualTo(expected);
+                            load == plain ? "inFlight" : load == withCounters ? "counters" : "slots").isEqualTo(expected);
                 }
             }
         }
@@ -178,6 +194,43 @@ class LoadBalancersTest {
         }
         // Once for the reader (the default reader wraps the counter) and, for least-connections, once for the array.
         assertThat(resolved).containsOnly("a", "b").hasSizeLessThanOrEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = BalanceAlgorithm.class, names = {"LEAST_CONNECTIONS", "POWER_OF_TWO", "FIRST"})
+    void slotsAreResolvedOnceAndReadLive(BalanceAlgorithm algorithm) {
+        List<Server> servers = List.of(server("a", 1, false, 1, ServerState.UP), server("b", 1, false, 1,
+                ServerState.UP));
+        // Consecutive slots (the array walk) and scattered ones (the readers) must pick alike.
+        for (int[] index : new int[][] {{2, 3}, {3, 0}}) {
+            int[] counts = new int[5];
+            List<String> resolved = new ArrayList<>();
+            LoadSignal load = new LoadSignal() {
+                @Override
+                public int inFlight(Server server) {
+                    throw new AssertionError("balancers use the slots");
+                }
+
+                @Override
+                public Slot slot(Server server) {
+                    resolved.add(server.name());
+                    return new Slot(counts, index[server.name().charAt(0) - 'a']);
+                }
+            };
+            LoadBalancer lb = LoadBalancers.create(algorithm, servers);
+            lb.pick(load, Set.of());
+            counts[index[0]] = 5;
+            for (int i = 0; i < 20; i++) {
+                assertThat(lb.pick(load, Set.of()).name()).as("slots %s", Arrays.toString(index)).isEqualTo("b");
+            }
+            counts[index[0]] = 0;
+            counts[index[1]] = 5;
+            for (int i = 0; i < 20; i++) {
+                assertThat(lb.pick(load, Set.of()).name()).as("slots %s", Arrays.toString(index)).isEqualTo("a");
+            }
+            // Once for the reader and once for the array, per server.
+            assertThat(resolved).containsOnly("a", "b").hasSizeLessThanOrEqualTo(4);
+        }
     }
 
     @Test
