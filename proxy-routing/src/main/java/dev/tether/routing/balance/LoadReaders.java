@@ -8,8 +8,9 @@ import java.util.function.IntSupplier;
 /**
  * The {@link LoadSignal#reader}s of a balancer's servers, their {@link LoadSignal#counter}s when the signal has one
  * for every server, and their elements of its count array when their {@link LoadSignal#slot}s all lie in one array
- * (with whether they are consecutive), resolved on first use and again only if the balancer is asked with another signal (one
- * router normally uses one). Two threads may resolve at once; both results are equivalent and either may win.
+ * (with whether they are consecutive), resolved on first use and again only if the balancer is asked with another
+ * signal (one router normally uses one). Two threads may resolve at once; both results are equivalent and either
+ * may win.
  */
 final class LoadReaders {
 

@@ -155,8 +155,8 @@ class LoadBalancersTest {
                             expected = s;
                         }
                     }
-                    assertThat(lb.pick(load, avoid)).as("trial %d pick %d %s", trial, pick,
-                            load == plain ? "inFlight" : load == withCounters ? "counters" : "slots").isEqualTo(expected);
+                    String path = load == plain ? "inFlight" : load == withCounters ? "counters" : "slots";
+                    assertThat(lb.pick(load, avoid)).as("trial %d pick %d %s", trial, pick, path).isEqualTo(expected);
                 }
             }
         }
