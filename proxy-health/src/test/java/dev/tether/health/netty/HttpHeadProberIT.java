@@ -166,10 +166,14 @@ class HttpHeadProberIT {
 
     @Test
     void failsWithRefusedWhenNothingListens() throws Exception {
-        int port = backend.port();
-        backend.stop();
-        ProbeResult r = probe(config("/status"), port);
-        backend.start();
+        // A port that is bound but not listening refuses connections. A port just closed would not do: the probe's
+        // own ephemeral source port can be that port, and a socket connected to itself answers (a reset, not a
+        // refusal).
+        ProbeResult r;
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            r = probe(config("/status"), bound.getLocalPort());
+        }
 
         assertThat(r.failure()).isEqualTo(ProbeFailure.REFUSED);
         assertThat(r.describe()).isEqualTo("connection refused");
