@@ -18,7 +18,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
 TETHER_JAR=${TETHER_JAR:-$ROOT/proxy-core/target/proxy-core-0.1.0-SNAPSHOT-all.jar}
 TETHER_JAVA_OPTS=${TETHER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
-HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC}
+# The load generator never collects during a run: with a 256 MB heap its young GCs (10-15 ms in a new JVM, new pages
+# to fault in) fell at the start and end of every measured window, and were every contestant's p99.
+HARNESS_JAVA_OPTS=${HARNESS_JAVA_OPTS:--Xms1g -Xmx1g -Xmn768m -XX:+UseSerialGC}
 COMMAND_LINE="bench/run.sh $*"
 
 QUICK=0 RUNS="" DURATION="" WARMUP="" PIN_PROXY="" THREADS=1 WRK_THREADS=1 RATE=0 SCENARIOS="" CONTESTANTS=""
@@ -438,7 +440,7 @@ REPORT=$ROOT/bench/results/$STAMP.md
         "opts \`$TETHER_JAVA_OPTS\`$(for t in "${TETHERS[@]}"; do printf ', %s `%s`' "$t" "${TETHER_OPTS[$t]}"; done)$(wanted tether && echo ", jar built $(date -u -r "$TETHER_JAR" '+%H:%M UTC')" \
             "sha256 $(sha256sum "$TETHER_JAR" | cut -c1-12)")"
     echo "- $(first_line haproxy -v | cut -d' ' -f1-3); $(first_line nginx -v | sed 's/^nginx version: //');" \
-        "$(first_line wrk -v | cut -d' ' -f1-2)"
+        "$(first_line wrk -v | cut -d' ' -f1-2); LoadHarness opts \`$HARNESS_JAVA_OPTS\`"
     echo "- runs $RUNS × ${DURATION}s after ${WARMUP}s warm-up, proxy threads $THREADS, wrk threads $WRK_THREADS," \
         "proxy CPUs ${PIN_PROXY:-unpinned}, load generator and backends on ${OTHER_CPUS:-unpinned}," \
         "nice ${NICE:-0}, load average before the run: $LOAD_BEFORE"
