@@ -101,14 +101,13 @@ public final class UuidFinder {
             if (s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-'
                     && (i == 0 || hex(s.charAt(i - 1)) < 0)
                     && (i + UUID_LENGTH == len || hex(s.charAt(i + UUID_LENGTH)) < 0)) {
-                // Each group is its value, or negative when it holds a character that is not a hex digit.
-                long a = digits(s, i, 8);
-                long b = digits(s, i + 9, 4);
-                long c = digits(s, i + 14, 4);
-                long d = digits(s, i + 19, 4);
-                long e = digits(s, i + 24, 12);
-                if ((a | b | c | d | e) >= 0) {
-                    return map.lookup(a << 32 | b << 16 | c, d << 48 | e);
+                // Eight digits at a time, across the dashes: 1-8, 9-16, 17-24, 25-32. -1 for a non-hex char.
+                long a = HexDigits.eight(s, i, true);
+                long b = HexDigits.eight(s, i + 9, i + 14, true);
+                long c = HexDigits.eight(s, i + 19, i + 24, true);
+                long d = HexDigits.eight(s, i + 28, true);
+                if ((a | b | c | d) >= 0) {
+                    return map.lookup(a << 32 | b, c << 32 | d);
                 }
             }
             dash = s.indexOf('-', dash + 1);
@@ -116,29 +115,9 @@ public final class UuidFinder {
         return -1;
     }
 
-    /** The value of {@code count} (at most 15) hex digits from {@code from}, or a negative number if one is not. */
-    private static long digits(String s, int from, int count) {
-        long value = 0;
-        int bad = 0;
-        for (int i = from; i < from + count; i++) {
-            int d = hex(s.charAt(i));
-            bad |= d;
-            value = value << 4 | (d & 0xf);
-        }
-        return value | (bad >> 31); // bad is negative exactly when one character was not a hex digit
-    }
-
     private static boolean isUuidAt(String s, int at) {
-        return hexRun(s, at, 8) && hexRun(s, at + 9, 4) && hexRun(s, at + 14, 4) && hexRun(s, at + 19, 4)
-                && hexRun(s, at + 24, 12);
-    }
-
-    private static boolean hexRun(String s, int from, int count) {
-        int bad = 0;
-        for (int i = from; i < from + count; i++) {
-            bad |= hex(s.charAt(i));
-        }
-        return bad >= 0;
+        return (HexDigits.eight(s, at, true) | HexDigits.eight(s, at + 9, at + 14, true)
+                | HexDigits.eight(s, at + 19, at + 24, true) | HexDigits.eight(s, at + 28, true)) >= 0;
     }
 
     private static final byte[] HEX_VALUES = new byte[256];
@@ -151,7 +130,7 @@ public final class UuidFinder {
         }
     }
 
-    /** The value of a hex digit of either case, or -1; branch-free, as the scan calls it for 32 characters. */
+    /** The value of a hex digit of either case, or -1; branch-free. */
     static int hex(char c) {
         // Any bit above the low byte makes the result negative; the masked index needs no range check.
         return HEX_VALUES[c & 0xff] | -(c >>> 8);

@@ -4,6 +4,7 @@ import dev.tether.routing.CookieAction;
 import dev.tether.routing.CookieStatus;
 import dev.tether.routing.config.CookieMode;
 import dev.tether.routing.config.StickyCookieConfig;
+import dev.tether.routing.match.HexDigits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,6 +59,9 @@ public final class StickyCookies {
     // The length every id has when none is configured by hand (8), else -1: spares an indexOf per request.
     private final int idLength;
     private final int[] slots;
+    // When every id is eight lower-case hex digits (derived ids always are), their values: a request's id is then
+    // read eight digits at once and compared as a number. Else null, and ids are hashed and compared as text.
+    private final long[] idValues;
     private final SipHash signer;
     // With a key: per server, the tag's SipHash state after its id (four longs each), see #expectedTag.
     private final long[] macStates;
@@ -139,10 +143,18 @@ public final class StickyCookies {
             }
         }
         this.idLength = common;
+        long[] values = common == 8 ? new long[ids.length] : null;
+        for (int i = 0; values != null && i < ids.length; i++) {
+            values[i] = HexDigits.eight(ids[i], 0, false);
+            if (values[i] < 0) {
+                values = null;
+            }
+        }
+        this.idValues = values;
         this.slots = new int[Integer.highestOneBit(Math.max(1, ids.length) * 4 - 1) << 1];
         Arrays.fill(slots, -1);
         for (int i = 0; i < ids.length; i++) {
-            int s = slot(regionHash(ids[i], 0, ids[i].length()));
+            int s = idValues != null ? valueSlot(idValues[i]) : slot(regionHash(ids[i], 0, ids[i].length()));
             while (slots[s] >= 0) {
                 s = (s + 1) & (slots.length - 1);
             }
@@ -261,13 +273,12 @@ public final class StickyCookies {
             if (dot < 1 || value.charAt(dot) != '.') {
                 return invalid();
             }
-            for (int i = dot + 1; i < len; i++) {
-                int d = hexDigit(value.charAt(i));
-                if (d < 0) {
-                    return invalid();
-                }
-                tag = (tag << 4) | d;
+            long high = HexDigits.eight(value, dot + 1, false);
+            long low = HexDigits.eight(value, dot + 9, false);
+            if ((high | low) < 0) {
+                return invalid();
             }
+            tag = high << 32 | low;
             end = dot;
         }
         int idEnd;
@@ -283,7 +294,8 @@ public final class StickyCookies {
         long first = -1;
         long last = -1;
         if (idEnd < end && (dated || signer != null)) {
-            int mid = value.indexOf('.', idEnd + 1);
+            // A date has eight digits from 1971 to 2106: look there before searching.
+            int mid = idEnd + 9 < end && value.charAt(idEnd + 9) == '.' ? idEnd + 9 : value.indexOf('.', idEnd + 1);
             if (mid < 0 || mid >= end) {
                 return invalid();
             }
@@ -507,6 +519,18 @@ public final class StickyCookies {
     }
 
     private int lookup(String value, int from, int to) {
+        if (idValues != null) {
+            long key = to - from == 8 ? HexDigits.eight(value, from, false) : -1;
+            if (key < 0) {
+                return -1;
+            }
+            for (int s = valueSlot(key); slots[s] >= 0; s = (s + 1) & (slots.length - 1)) {
+                if (idValues[slots[s]] == key) {
+                    return slots[s];
+                }
+            }
+            return -1;
+        }
         int s = slot(regionHash(value, from, to));
         int len = to - from;
         while (true) {
@@ -524,6 +548,10 @@ public final class StickyCookies {
 
     private int slot(int hash) {
         return (hash ^ (hash >>> 16)) & (slots.length - 1);
+    }
+
+    private int valueSlot(long idValue) {
+        return (int) ((idValue * 0x9E3779B97F4A7C15L) >>> 40) & (slots.length - 1);
     }
 
     private static int regionHash(String s, int from, int to) {
@@ -544,6 +572,9 @@ public final class StickyCookies {
 
     /** Parses 1 to 12 lower-case hex digits; -1 when malformed. */
     private static long hex(String s, int from, int to) {
+        if (to - from == 8) {
+            return HexDigits.eight(s, from, false); // every date from 1971 to 2106
+        }
         if (to <= from || to - from > 12) {
             return -1;
         }
