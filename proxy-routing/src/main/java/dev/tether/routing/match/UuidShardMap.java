@@ -39,7 +39,8 @@ public final class UuidShardMap {
     private final int[] ranges = new int[16];
     private final int[][] direct = new int[4][];
     private final HexPrefixTable[] overrides = new HexPrefixTable[33];
-    private final long[] masks;
+    // Per first four digits, bit len - 1 set when overrides of len digits exist under them (see #lengths).
+    private final int[] masks;
     private final int longest;
     private final int defaultServer;
 
@@ -62,7 +63,7 @@ public final class UuidShardMap {
             String digits = UuidMapConfig.normalizePrefix(e.getKey());
             byLength.computeIfAbsent(digits.length(), k -> new HashMap<>()).put(digits, e.getValue());
         }
-        long[] m = null;
+        int[] m = null;
         int max = 0;
         for (Map.Entry<Integer, Map<String, String>> group : byLength.entrySet()) {
             int len = group.getKey();
@@ -77,15 +78,15 @@ public final class UuidShardMap {
                 continue;
             }
             if (m == null) {
-                m = new long[1 << 16];
+                m = new int[1 << 16];
             }
-            HexPrefixTable table = new HexPrefixTable(group.getValue().size());
+            HexPrefixTable table = new HexPrefixTable(len, group.getValue().size());
             for (Map.Entry<String, String> e : group.getValue().entrySet()) {
                 String d = e.getKey();
                 long hi = Long.parseUnsignedLong(d.substring(0, Math.min(16, len)), 16);
                 long lo = len > 16 ? Long.parseUnsignedLong(d.substring(16), 16) : 0;
                 table.put(hi, lo, serverIndex.applyAsInt(e.getValue()));
-                m[Integer.parseInt(d.substring(0, 4), 16)] |= 1L << len;
+                m[Integer.parseInt(d.substring(0, 4), 16)] |= 1 << (len - 1);
             }
             overrides[len] = table;
         }
@@ -139,7 +140,7 @@ public final class UuidShardMap {
             }
             digits++;
             if (digits == 4 && masks != null) {
-                pending = masks[(int) (hi >>> 48)];
+                pending = lengths(hi);
                 limit = Math.min(limit, Math.max(4, 63 - Long.numberOfLeadingZeros(pending)));
             }
         }
@@ -155,7 +156,12 @@ public final class UuidShardMap {
      * the longest override, else the range of its first digit, else the default server.
      */
     int lookup(long hi, long lo) {
-        return lookup(hi, lo, 32, masks == null ? 0 : masks[(int) (hi >>> 48)]);
+        return lookup(hi, lo, 32, masks == null ? 0 : lengths(hi));
+    }
+
+    /** The override lengths under the first four digits of {@code hi}, as bits: bit len set for len digits. */
+    private long lengths(long hi) {
+        return (masks[(int) (hi >>> 48)] & 0xffffffffL) << 1;
     }
 
     /** The tail of a lookup once {@code digits} digits are read and {@code pending} holds the lengths to probe. */
