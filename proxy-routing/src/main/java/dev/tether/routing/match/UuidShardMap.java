@@ -14,11 +14,14 @@ import java.util.function.ToIntFunction;
  * <ul>
  *   <li>ranges: a 16-entry table on the first hex digit;
  *   <li>overrides of 1 to 3 digits: direct tables of 16, 256 and 4096 entries;
- *   <li>overrides of 4 to 32 digits: one hash table per length, plus a 65536-entry table of bit masks on the first
- *       four digits saying which override lengths exist under that prefix.
+ *   <li>overrides of 4 to 32 digits: one hash table per length ({@link HexPrefixTable}, one long per override of
+ *       up to 12 digits), plus a 65536-entry table of bit masks on the first four digits saying which override
+ *       lengths exist under that prefix. 100 000 overrides of 4 to 12 digits take about 2.6 MB (nine tables of
+ *       32 768 eight-byte slots, and 256 KB of masks).
  * </ul>
  * With the default finder the scan that recognises the UUID in the path reads its 32 digits into two longs as it
- * validates them, and the lookup starts from those: no character is read twice. The mask of the first four digits
+ * validates them, eight at a time ({@link HexDigits}), and the lookup starts from those: no character is read
+ * twice. The mask of the first four digits
  * tells which override lengths exist under them; the lookup probes those longest first and stops at the first
  * hit: with a thousand overrides most UUIDs cost no probe at all, with 100 000 about one or two. (With a configured
  * pattern the digits of the region it found are read once, no further than the longest length the mask allows.)
