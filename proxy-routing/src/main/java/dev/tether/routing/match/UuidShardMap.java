@@ -21,9 +21,9 @@ import java.util.function.ToIntFunction;
  * </ul>
  * With the default finder the scan that recognises the UUID in the path reads its 32 digits into two longs as it
  * validates them, eight at a time ({@link HexDigits}), and the lookup starts from those: no character is read
- * twice. The mask of the first four digits
- * tells which override lengths exist under them; the lookup probes those longest first and stops at the first
- * hit: with a thousand overrides most UUIDs cost no probe at all, with 100 000 about one or two. (With a configured
+ * twice. The mask of the first four digits tells which override lengths exist under them; the lookup probes those
+ * longest first and stops at the first hit: with a thousand overrides most UUIDs cost no probe at all, with
+ * 100 000 about one or two. (With a configured
  * pattern the digits of the region it found are read once, no further than the longest length the mask allows.)
  * The longest matching override wins, then the range of the first digit, then the default server. Dashes are
  * ignored and case does not matter.
