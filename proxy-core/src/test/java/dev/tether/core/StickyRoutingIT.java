@@ -91,6 +91,43 @@ class StickyRoutingIT {
         assertThat(last.get("Cookie")).isEqualTo("theme=dark");
     }
 
+    /**
+     * A signed, dated cookie (id, first-seen and last-seen dates, SipHash tag) through the proxy: it sticks, and a
+     * value with one character of its tag or of its dates changed is not an error, only absent: the request is
+     * balanced and gets a new cookie.
+     */
+    @Test
+    void aSignedCookieSticksAndATamperedOneIsTreatedAsAbsent() throws Exception {
+        TestProxy p = withCookieLog(new TestProxy().backends(n1, n2, n3));
+        p.cookie = new StickyCookieConfig("server-pro-ha", true, false, true, false, null, Duration.ofHours(24),
+                Duration.ZERO, "a-secret-of-at-least-16-characters");
+        proxy = p.start();
+        HttpResponse<String> first = get("/project", null);
+        String cookie = first.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+        String value = cookie.substring("server-pro-ha=".length());
+        assertThat(value).matches("[0-9a-f]{8}\\.[0-9a-f]{8}\\.[0-9a-f]{8}\\.[0-9a-f]{16}");
+        String server = servedBy(first);
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> next = get("/project/" + i, cookie);
+            assertThat(servedBy(next)).isEqualTo(server);
+            assertThat(next.headers().firstValue("set-cookie")).isEmpty();
+        }
+        int tagEnd = value.length() - 1;
+        int lastSeenEnd = value.lastIndexOf('.') - 1;
+        for (int at : new int[] {tagEnd, lastSeenEnd}) {
+            char c = value.charAt(at);
+            String tampered = value.substring(0, at) + (c == '0' ? '1' : '0') + value.substring(at + 1);
+            HttpResponse<String> r = get("/project/tampered", "server-pro-ha=" + tampered);
+            assertThat(r.statusCode()).isEqualTo(200);
+            String renewed = r.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            assertThat(renewed).startsWith("server-pro-ha=").isNotEqualTo("server-pro-ha=" + tampered);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> cookieLog.size() == 53);
+        assertThat(Collections.frequency(cookieLog, "NONE+set")).isEqualTo(1);
+        assertThat(Collections.frequency(cookieLog, "VALID")).isEqualTo(50);
+        assertThat(Collections.frequency(cookieLog, "INVALID+set")).isEqualTo(2);
+    }
+
     @Test
     void gitPathsAlwaysReachTheirPinnedServer() throws Exception {
         TestProxy p = new TestProxy().backends(n1, n2, n3);
