@@ -1,5 +1,7 @@
 package dev.tether.routing.match;
 
+import java.util.Arrays;
+
 /**
  * Reads eight hex digits at a time: the chars go into the bytes of one {@code long}, and one pass of word-wide
  * arithmetic (SWAR, "SIMD within a register") checks all eight and turns them into a 32-bit value. The UUID scan
@@ -46,6 +48,27 @@ public final class HexDigits {
     /** The value of the eight hex digits {@code s[at, at+8)}, or -1; see {@link #eight(String, int, int, boolean)}. */
     public static long eight(String s, int at, boolean anyCase) {
         return eight(s, at, at + 4, anyCase);
+    }
+
+    /**
+     * The value of one hex digit, or -1 (also for any char above the low byte, whatever its low byte).
+     *
+     * @param anyCase whether {@code A-F} count as digits too (else only {@code a-f})
+     */
+    public static int value(char c, boolean anyCase) {
+        // Branch-free when anyCase: a bit above the low byte turns the result into -1, and the masked index needs
+        // no range check.
+        return anyCase || c < 'A' || c > 'F' ? VALUES[c & 0xff] | -(c >>> 8) >> 31 : -1;
+    }
+
+    private static final byte[] VALUES = new byte[256];
+
+    static {
+        Arrays.fill(VALUES, (byte) -1);
+        for (int d = 0; d < 16; d++) {
+            VALUES["0123456789abcdef".charAt(d)] = (byte) d;
+            VALUES["0123456789ABCDEF".charAt(d)] = (byte) d;
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.tether.routing.match;
 
-import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,9 +77,7 @@ public final class UuidFinder {
         int dash = s.indexOf('-', 8);
         while (dash >= 0 && dash + 28 <= len) {
             int i = dash - 8;
-            if (s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-' && isUuidAt(s, i)
-                    && (i == 0 || hex(s.charAt(i - 1)) < 0)
-                    && (i + UUID_LENGTH == len || hex(s.charAt(i + UUID_LENGTH)) < 0)) {
+            if (framedAt(s, i) && isUuidAt(s, i)) {
                 return ((long) i << 32) | (i + UUID_LENGTH);
             }
             dash = s.indexOf('-', dash + 1);
@@ -98,9 +95,7 @@ public final class UuidFinder {
         int dash = s.indexOf('-', 8);
         while (dash >= 0 && dash + 28 <= len) {
             int i = dash - 8;
-            if (s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-'
-                    && (i == 0 || hex(s.charAt(i - 1)) < 0)
-                    && (i + UUID_LENGTH == len || hex(s.charAt(i + UUID_LENGTH)) < 0)) {
+            if (framedAt(s, i)) {
                 // Eight digits at a time, across the dashes: 1-8, 9-16, 17-24, 25-32. -1 for a non-hex char.
                 long a = HexDigits.eight(s, i, true);
                 long b = HexDigits.eight(s, i + 9, i + 14, true);
@@ -115,24 +110,18 @@ public final class UuidFinder {
         return -1;
     }
 
+    /**
+     * Whether {@code s[i, i+36)} (inside {@code s}, its first dash at {@code i+8}) has its other dashes where a
+     * UUID's are and is not part of a longer run of hex digits.
+     */
+    private static boolean framedAt(String s, int i) {
+        return s.charAt(i + 13) == '-' && s.charAt(i + 18) == '-' && s.charAt(i + 23) == '-'
+                && (i == 0 || HexDigits.value(s.charAt(i - 1), true) < 0)
+                && (i + UUID_LENGTH == s.length() || HexDigits.value(s.charAt(i + UUID_LENGTH), true) < 0);
+    }
+
     private static boolean isUuidAt(String s, int at) {
         return (HexDigits.eight(s, at, true) | HexDigits.eight(s, at + 9, at + 14, true)
                 | HexDigits.eight(s, at + 19, at + 24, true) | HexDigits.eight(s, at + 28, true)) >= 0;
-    }
-
-    private static final byte[] HEX_VALUES = new byte[256];
-
-    static {
-        Arrays.fill(HEX_VALUES, (byte) -1);
-        for (int d = 0; d < 16; d++) {
-            HEX_VALUES["0123456789abcdef".charAt(d)] = (byte) d;
-            HEX_VALUES["0123456789ABCDEF".charAt(d)] = (byte) d;
-        }
-    }
-
-    /** The value of a hex digit of either case, or -1; branch-free. */
-    static int hex(char c) {
-        // Any bit above the low byte makes the result negative; the masked index needs no range check.
-        return HEX_VALUES[c & 0xff] | -(c >>> 8);
     }
 }

@@ -132,7 +132,7 @@ public final class UuidShardMap {
             if (c == '-') {
                 continue;
             }
-            int d = UuidFinder.hex(c);
+            int d = HexDigits.value(c, true);
             if (d < 0) {
                 break;
             }

@@ -580,27 +580,13 @@ public final class StickyCookies {
         }
         long v = 0;
         for (int i = from; i < to; i++) {
-            int d = hexDigit(s.charAt(i));
+            int d = HexDigits.value(s.charAt(i), false); // we write lower case only
             if (d < 0) {
                 return -1;
             }
             v = (v << 4) | d;
         }
         return v;
-    }
-
-    private static final byte[] HEX_VALUES = new byte[128];
-
-    static {
-        Arrays.fill(HEX_VALUES, (byte) -1);
-        for (int d = 0; d < 16; d++) {
-            HEX_VALUES["0123456789abcdef".charAt(d)] = (byte) d;
-        }
-    }
-
-    /** A lower-case hex digit's value, or -1: we write lower case only, so anything else is not ours. */
-    private static int hexDigit(char c) {
-        return c < 128 ? HEX_VALUES[c] : -1;
     }
 
     private static byte[] sha256(String s) {

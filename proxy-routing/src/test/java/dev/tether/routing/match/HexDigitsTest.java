@@ -40,6 +40,18 @@ class HexDigitsTest {
         return Long.parseLong(digits, 16);
     }
 
+    /** Every char: a digit's value (upper case only when asked), else -1, also for chars whose low byte is one. */
+    @Test
+    void readsOneDigit() {
+        for (int c = 0; c <= 0xffff; c++) {
+            boolean ascii = c < 0x80;
+            int digit = ascii ? Character.digit(c, 16) : -1;
+            int lower = c >= 'A' && c <= 'F' ? -1 : digit;
+            assertThat(HexDigits.value((char) c, true)).as("U+%04X", c).isEqualTo(digit);
+            assertThat(HexDigits.value((char) c, false)).as("U+%04X", c).isEqualTo(lower);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "00000000, 0",
